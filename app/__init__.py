@@ -1,0 +1,89 @@
+"""The application factory."""
+import logging
+import time
+
+from flask import Flask, g, request
+
+from app.extensions import cors, db, jwt, limiter, migrate
+from app.openapi import ShopApi
+from config import get_config
+
+log = logging.getLogger("app.requests")
+
+
+def create_app(config_name=None, overrides=None):
+    """Build the app for an environment name (FLASK_ENV by default) and optional config overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides or {})
+    register_json(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_json(app):
+    from app.utils.json_provider import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
+
+
+def register_extensions(app):
+    from app import models, security  # noqa: F401  (tables and JWT callbacks register on import)
+    from app.utils.passwords import init_password_hasher
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+                  allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
+                  expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                                  "X-RateLimit-Reset"],
+                  methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+    init_password_hasher(app)
+
+
+def register_blueprints(app):
+    from app.routes import BLUEPRINTS
+
+    api = ShopApi(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+
+
+def register_error_handlers(app):
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_request_hooks(app):
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def add_security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if "started" in g:
+            elapsed_ms = (time.perf_counter() - g.started) * 1000
+            log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+        return response
+
+    @app.teardown_request
+    def discard_failed_transaction(error):
+        if error is not None:
+            db.session.rollback()
+
+
+def register_commands(app):
+    from app.commands import register
+
+    register(app)

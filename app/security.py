@@ -1,0 +1,57 @@
+"""JWT wiring: who the caller is, read live from the database on every authenticated request."""
+from flask_jwt_extended import create_access_token, create_refresh_token
+
+from app.errors import error_response
+from app.extensions import db, jwt
+from app.models import RevokedToken, User
+
+
+def issue_access_token(user):
+    """An access token: string sub, the role claim, and the user's token version."""
+    return create_access_token(identity=str(user.id), additional_claims={"role": user.role, "ver": user.token_version})
+
+
+def issue_refresh_token(user):
+    return create_refresh_token(identity=str(user.id), additional_claims={"ver": user.token_version})
+
+
+@jwt.token_in_blocklist_loader
+def is_revoked(_header, payload):
+    return db.session.query(RevokedToken.id).filter_by(jti=payload["jti"]).first() is not None
+
+
+@jwt.user_lookup_loader
+def load_user(_header, payload):
+    """The live user; None (401) when deleted, banned, or the token predates a password change."""
+    try:
+        user = db.session.get(User, int(payload["sub"]))
+    except (TypeError, ValueError):
+        return None
+    if user is None or not user.is_active or payload.get("ver", 0) != user.token_version:
+        return None
+    return user
+
+
+@jwt.user_lookup_error_loader
+def user_gone(_header, _payload):
+    return error_response(401, "Account is inactive, deleted, or this token was revoked", "ACCOUNT_UNAVAILABLE")
+
+
+@jwt.revoked_token_loader
+def token_revoked(_header, _payload):
+    return error_response(401, "Token has been revoked", "TOKEN_REVOKED")
+
+
+@jwt.unauthorized_loader
+def token_missing(_reason):
+    return error_response(401, "Missing authorization token", "AUTHORIZATION_REQUIRED")
+
+
+@jwt.invalid_token_loader
+def token_invalid(_reason):
+    return error_response(401, "Invalid token", "INVALID_TOKEN")
+
+
+@jwt.expired_token_loader
+def token_expired(_header, _payload):
+    return error_response(401, "Token has expired", "TOKEN_EXPIRED")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install, build the schema, load the seed data and serve the API on the embedded SQLite database.
+# Usage: scripts/run_dev.sh     (PORT=5000 by default; the seed is skipped when the data is already there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ ! -x .venv/bin/python ]]; then
+    python3 -m venv .venv || {
+        rm -rf .venv
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv .venv
+    }
+fi
+.venv/bin/pip install -q -r requirements-local.txt
+
+export FLASK_APP=run.py FLASK_ENV="${FLASK_ENV:-development}"
+.venv/bin/flask db upgrade
+.venv/bin/python seed_data_go2market.py
+exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run the whole test suite on SQLite and on PostgreSQL (throwaway servers).
+# Usage: scripts/test.sh [pytest args...]    TEST_DB=sqlite|postgres runs only one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEST_DB="${TEST_DB:-both}"
+case "$TEST_DB" in
+    both|sqlite|postgres) ;;
+    *) echo "TEST_DB must be sqlite or postgres (or unset for both)" >&2; exit 2 ;;
+esac
+
+if [[ ! -x .venv/bin/python ]]; then
+    # Debian ships venv separately; without it `python3 -m venv` fails.
+    python3 -m venv .venv || {
+        rm -rf .venv
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv .venv
+    }
+fi
+.venv/bin/pip install -q -r requirements-dev.txt
+
+source scripts/services.sh
+trap stop_services EXIT
+# Make Ctrl-C / SIGTERM go through the EXIT trap too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_redis
+export TEST_REDIS_URL="$REDIS_URL"
+[[ "$TEST_DB" == sqlite ]] || start_postgres
+
+result() {  # pytest rc -> word; rc 5 (nothing collected) is a failure too
+    if [[ "$1" == - ]]; then echo skipped; elif [[ "$1" == 0 ]]; then echo passed; else echo "FAILED (rc=$1)"; fi
+}
+
+sqlite_rc=- pg_rc=-
+set +e
+if [[ "$TEST_DB" != postgres ]]; then
+    echo "== tests on SQLite =="
+    env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
+    sqlite_rc=$?
+fi
+if [[ "$TEST_DB" != sqlite ]]; then
+    echo "== tests on PostgreSQL =="
+    TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+    pg_rc=$?
+fi
+set -e
+
+echo "== summary: SQLite $(result "$sqlite_rc"), PostgreSQL $(result "$pg_rc") =="
+ok() { [[ "$1" == 0 || "$1" == - ]]; }
+ok "$sqlite_rc" && ok "$pg_rc" || exit 1

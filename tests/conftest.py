@@ -1,0 +1,106 @@
+"""Fixtures: one app per test session (schema built by the migrations), clean tables per test, actors per role."""
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db, limiter
+from tests.factories import make_user
+
+
+def _database_url(tmp_path_factory):
+    """PostgreSQL when TEST_DATABASE_URL says so, otherwise a SQLite file (threads need a shared file)."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema():
+    """Drop everything left by an earlier run, then build the schema with the committed migrations."""
+    db.drop_all()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+    upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "RATELIMIT_ENABLED": True,
+    })
+    limiter.enabled = False  # switched on per test by the rate_limits fixture
+    with app.app_context():
+        _reset_schema()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(app):
+    """Every test starts with empty tables."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def rate_limits(app):
+    """Turn the rate limiter on for one test, with fresh counters."""
+    limiter.enabled = True
+    limiter.reset()
+    yield limiter
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture
+def admin(app):
+    return make_user(app, "admin", email="admin@ecommerce.com", username="admin")
+
+
+@pytest.fixture
+def manager(app):
+    return make_user(app, "manager", email="manager@ecommerce.com", username="manager")
+
+
+@pytest.fixture
+def cashier(app):
+    return make_user(app, "cashier", email="cashier@ecommerce.com", username="cashier")
+
+
+@pytest.fixture
+def customer(app):
+    return make_user(app, "customer", email="customer1@email.com", username="customer1")
+
+
+@pytest.fixture
+def other_customer(app):
+    return make_user(app, "customer", email="customer2@email.com", username="customer2")
+
+
+@pytest.fixture
+def actors(admin, manager, cashier, customer):
+    """Every role, keyed by name, plus None for an anonymous caller."""
+    return {"anonymous": None, "customer": customer, "cashier": cashier, "manager": manager, "admin": admin}
+
+
