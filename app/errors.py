@@ -92,6 +92,7 @@ def status_for(error):
 
 
 def handle_domain_error(error):
+    db.session.rollback()
     return error_response(status_for(error), error.message, error.code, error.details, **error.extra)
 
 

@@ -1,9 +1,10 @@
 """Fixtures: one app per test session (schema built by the migrations), clean tables per test, actors per role."""
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db, limiter
@@ -104,3 +105,24 @@ def actors(admin, manager, cashier, customer):
     return {"anonymous": None, "customer": customer, "cashier": cashier, "manager": manager, "admin": admin}
 
 
+
+
+@pytest.fixture
+def count_queries(app):
+    """count_queries() is a context manager whose result lists the SQL statements run inside it."""
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,17 @@
+"""Queries on customer profiles."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Customer
+
+
+def get_by_user_id(user_id):
+    return db.session.scalar(select(Customer).where(Customer.user_id == user_id))
+
+
+def get_or_add_for_user(user):
+    """The user's customer profile, added to the session (not committed) on first use."""
+    if user.customer is None:
+        user.customer = Customer(first_name=None, last_name=None)
+        db.session.flush()
+    return user.customer
