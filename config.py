@@ -64,6 +64,9 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/swagger-ui/"  # served by the app itself: no CDN
+    OPENAPI_SWAGGER_UI_CONFIG = {"persistAuthorization": True}
     JSON_SORT_KEYS = False
 
 
