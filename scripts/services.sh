@@ -97,3 +97,10 @@ stop_services() {
     rm -rf "$SERVICES_DIR"
     unset SERVICES_DIR
 }
+
+ensure_chromium() {  # headless browser for the /api/docs test
+    if ! command -v chromium >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+}

@@ -27,6 +27,7 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+ensure_chromium
 start_redis
 export TEST_REDIS_URL="$REDIS_URL"
 [[ "$TEST_DB" == sqlite ]] || start_postgres
