@@ -32,7 +32,7 @@ def authenticated(fn):
     return _document(jwt_required()(fn), forbidden=False)
 
 
-def _role_guard(roles, message, **extra):
+def _role_guard(roles, message, /, **extra):
     def decorator(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
