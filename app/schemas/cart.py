@@ -1,8 +1,11 @@
 """Cart shapes; prices are the products' current prices."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from app.schemas.common import Money
+from app.schemas.common import Money, StrictInputSchema
 from app.schemas.product import ProductSchema
+
+MAX_QUANTITY = 100
+QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be between 1 and 100")
 
 
 class CartItemSchema(Schema):
@@ -25,3 +28,23 @@ class CartSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     items = fields.List(fields.Nested(CartItemSchema))
+
+
+class AddToCartSchema(StrictInputSchema):
+    product_id = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, error="Invalid product ID"),
+                                error_messages={"required": "Product ID is required"})
+    quantity = fields.Integer(strict=True, load_default=1, validate=QUANTITY_RANGE)
+
+
+class UpdateCartItemSchema(StrictInputSchema):
+    quantity = fields.Integer(strict=True, required=True, validate=QUANTITY_RANGE)
+
+
+class CartMessageSchema(Schema):
+    message = fields.String()
+    cart = fields.Nested(CartSchema, allow_none=True)
+
+
+class CartValidationSchema(Schema):
+    valid = fields.Boolean()
+    message = fields.String()
