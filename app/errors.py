@@ -76,7 +76,7 @@ HTTP_MESSAGES = {
 }
 
 
-def error_response(status, message, code, details=None, **extra):
+def error_response(status, message, code, details=None, /, **extra):
     """The JSON error envelope: {"error", "code"} plus details and extra keys."""
     body = {"error": message, "code": code, **extra}
     if details is not None:
