@@ -1,4 +1,83 @@
 """Auth routes."""
+from flask import current_app
+from flask_jwt_extended import current_user, get_jwt, jwt_required, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
+
+from app.extensions import limiter
 from app.openapi import Blueprint
+from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResponseSchema, LoginSchema,
+                              LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
+from app.schemas.common import MessageSchema
+from app.schemas.user import UserProfileSchema
+from app.services import auth_service, user_service
+from app.utils.decorators import authenticated
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registration, login and tokens")
+
+BEARER = [{"bearerAuth": []}]
+
+
+def caller_or_anonymous():
+    """The user of a valid access token, or None: a stale or bad token on a public route is no error ([COMPAT])."""
+    try:
+        verify_jwt_in_request(optional=True)
+    except (JWTExtendedException, PyJWTError):
+        return None
+    return current_user if get_jwt() else None
+
+
+@blp.route("/register", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.doc(security=[{}, *BEARER])
+@blp.arguments(RegisterSchema)
+@blp.response(201, RegisterResponseSchema)
+def register(data):
+    """Register a customer (public) or, with an admin token, an account of any role."""
+    return auth_service.register(data, caller_or_anonymous())
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResponseSchema)
+def login(data):
+    """Log in with email or username; returns an access and a refresh token."""
+    return auth_service.login(data["email_or_username"], data["password"])
+
+
+@blp.route("/refresh", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@jwt_required(refresh=True)
+@blp.doc(security=BEARER)
+@blp.response(200, AccessTokenSchema)
+def refresh():
+    """A new access token (with the current role) for a refresh token."""
+    return auth_service.refresh(current_user)
+
+
+@blp.route("/me")
+@authenticated
+@blp.response(200, UserProfileSchema)
+def me():
+    """The caller's account and profile (no profile key for admins)."""
+    return user_service.profile_view(current_user)
+
+
+@blp.route("/change-password", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@authenticated
+@blp.arguments(ChangePasswordSchema)
+@blp.response(200, PasswordChangedSchema)
+def change_password(data):
+    """Change the caller's password; every earlier token stops working."""
+    return auth_service.change_password(current_user, data["old_password"], data["new_password"])
+
+
+@blp.route("/logout", methods=["POST"])
+@authenticated
+@blp.arguments(LogoutSchema)
+@blp.response(200, MessageSchema)
+def logout(data):
+    """Revoke the presented access token (and the refresh token sent in the body)."""
+    return auth_service.logout(current_user, get_jwt(), data.get("refresh_token"))

@@ -1,0 +1,90 @@
+"""Queries on user accounts."""
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
+
+from app.enums import EMPLOYEE_ROLES, UserRole
+from app.extensions import db
+from app.models import Customer, Order, User
+
+
+def get(user_id):
+    return db.session.get(User, user_id)
+
+
+def get_by_email(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def get_by_username(username):
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def get_by_login(identifier):
+    """By email when it looks like one (emails are stored lower case), otherwise by exact username."""
+    if "@" in identifier:
+        return get_by_email(identifier.strip().lower())
+    return get_by_username(identifier)
+
+
+def email_taken(email, exclude_id=None):
+    return _taken(User.email == email, exclude_id)
+
+
+def username_taken(username, exclude_id=None):
+    return _taken(User.username == username, exclude_id)
+
+
+def _taken(condition, exclude_id):
+    query = select(User.id).where(condition)
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def has_orders(user_id):
+    """True when the user's customer profile has any order (an EXISTS query)."""
+    query = select(exists().where(Order.customer_id == Customer.id, Customer.user_id == user_id))
+    return db.session.scalar(query)
+
+
+def count_active_admins():
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.is_active.is_(True)))
+
+
+def list(role=None, page=1, per_page=25):
+    """Every account, banned ones included, newest first."""
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if role:
+        query = query.where(User.role == role)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_staff(role=None, page=1, per_page=25):
+    """Managers and cashiers (or one of the two), newest first."""
+    roles = [role] if role else [r.value for r in EMPLOYEE_ROLES]
+    query = select(User).where(User.role.in_(roles)).order_by(User.created_at.desc(), User.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_customer_profiles(page=1, per_page=25):
+    """Customer profiles of users whose role is customer, each with its user loaded in the same query."""
+    query = (select(Customer).join(Customer.user).where(User.role == UserRole.CUSTOMER)
+             .options(contains_eager(Customer.user))
+             .order_by(Customer.created_at.desc(), Customer.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def count_by_role_and_status():
+    """Rows (role, is_active, count) computed by the database."""
+    query = select(User.role, User.is_active, func.count(User.id)).group_by(User.role, User.is_active)
+    return db.session.execute(query).all()
+
+
+def add(user):
+    db.session.add(user)
+    return user
+
+
+def delete(user):
+    db.session.delete(user)

@@ -1,0 +1,80 @@
+"""Registration, login, tokens and passwords."""
+from datetime import datetime, timezone
+
+from flask_jwt_extended import decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
+
+from app.enums import UserRole
+from app.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
+from app.repositories import revoked_token_repository, user_repository
+from app.security import issue_access_token, issue_refresh_token
+from app.services import user_admin_service
+from app.services.unit_of_work import unit_of_work
+from app.utils.passwords import dummy_verify, hash_password, verify_password
+
+INVALID_CREDENTIALS = "Invalid credentials or inactive account"
+
+
+def register(data, caller=None):
+    """Public sign-up creates a customer; an admin caller may create any role."""
+    role = data.get("role") or UserRole.CUSTOMER
+    if role != UserRole.CUSTOMER and (caller is None or caller.role != UserRole.ADMIN):
+        raise Forbidden("Public registration is limited to customer accounts only")
+    user = user_admin_service.create_user(data, role)
+    return {"message": "User registered successfully", "user": user, "profile": user.profile}
+
+
+def login(identifier, password):
+    """Tokens for valid credentials of an active account; one answer for every kind of failure."""
+    user = user_repository.get_by_login(identifier)
+    if user is None:
+        dummy_verify(password)  # a missing account costs as much time as a wrong password
+        raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+    return {"access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user), "user": user}
+
+
+def refresh(user):
+    """A new access token carrying the user's current role."""
+    return {"access_token": issue_access_token(user)}
+
+
+def change_password(user, old_password, new_password):
+    """Replace the password and revoke every earlier token; returns fresh tokens."""
+    if not verify_password(user.password_hash, old_password):
+        raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
+    if old_password == new_password:
+        raise ValidationFailed({"new_password": ["New password must differ from the current one"]})
+    with unit_of_work():
+        user.password_hash = hash_password(new_password)
+        user.token_version += 1
+    return {"message": "Password changed successfully",
+            "access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user)}
+
+
+def logout(user, access_claims, refresh_token=None):
+    """Revoke the presented access token and, when sent, the user's refresh token."""
+    claims = [access_claims]
+    if refresh_token:
+        claims.append(_own_refresh_claims(user, refresh_token))
+    now = datetime.now(timezone.utc)
+    with unit_of_work():
+        revoked_token_repository.purge_expired(now)
+        for token in claims:
+            if not revoked_token_repository.is_revoked(token["jti"]):
+                expires_at = datetime.fromtimestamp(token["exp"], timezone.utc)
+                revoked_token_repository.add(token["jti"], token["type"], user.id, expires_at)
+    return {"message": "Logged out successfully"}
+
+
+def _own_refresh_claims(user, token):
+    """The claims of a refresh token issued to this user (expired ones included), else a 400."""
+    try:
+        claims = decode_token(token, allow_expired=True)
+    except (PyJWTError, JWTExtendedException):
+        claims = None
+    if not claims or claims.get("type") != "refresh" or claims.get("sub") != str(user.id):
+        raise ValidationFailed({"refresh_token": ["Not a refresh token of this account"]})
+    return claims

@@ -1,0 +1,137 @@
+"""Account administration: create, edit, ban, delete, change role, reset password."""
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+
+from app.enums import EMPLOYEE_ROLES, UserRole, values
+from app.errors import BadRequest, Conflict, ValidationFailed
+from app.models import Customer, Employee, User
+from app.models.person import ADDRESS_FIELDS
+from app.repositories import employee_repository, user_repository
+from app.services.unit_of_work import unit_of_work
+from app.services.user_service import ensure_role_profile, get_user
+from app.utils.passwords import hash_password
+
+PERSON_FIELDS = ("first_name", "last_name", "phone", *ADDRESS_FIELDS)
+EMPLOYEE_FIELDS = ("employee_id", "hire_date", "salary")
+
+
+@contextmanager
+def _conflicts_as_409():
+    """A uniqueness race lost at commit time is a conflict like the one checked up front."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise Conflict("Email, username or employee ID already in use") from error
+
+
+def _check_unique(email=None, username=None, employee_id=None, user_id=None):
+    if email is not None and user_repository.email_taken(email, user_id):
+        raise Conflict("Email already registered")
+    if username is not None and user_repository.username_taken(username, user_id):
+        raise Conflict("Username already taken")
+    if employee_id is not None and employee_repository.employee_id_taken(employee_id, user_id):
+        raise Conflict("Employee ID already in use")
+
+
+def _person_of(profile):
+    if profile is None:
+        return {}
+    return {name: getattr(profile, name) for name in PERSON_FIELDS if getattr(profile, name) is not None}
+
+
+def _given(data, names):
+    return {name: data[name] for name in names if data.get(name) is not None}
+
+
+def create_user(data, role=None):
+    """A new account of any role with the profile its role needs (customer or employee)."""
+    role = role or data.get("role") or UserRole.CUSTOMER
+    if role not in values(UserRole):
+        raise ValidationFailed({"role": ["Invalid role. Must be one of: " + ", ".join(values(UserRole))]})
+    with _conflicts_as_409(), unit_of_work():
+        _check_unique(data["email"], data["username"], data.get("employee_id"))
+        user = User(email=data["email"], username=data["username"], password_hash=hash_password(data["password"]),
+                    role=role, is_active=True)
+        if role == UserRole.CUSTOMER:
+            user.customer = Customer(**_given(data, PERSON_FIELDS))
+        elif role in EMPLOYEE_ROLES:
+            user.employee = Employee(**_given(data, PERSON_FIELDS + EMPLOYEE_FIELDS))
+        user_repository.add(user)
+    return user
+
+
+def _guard_last_admin(user, action):
+    if user.role == UserRole.ADMIN and user.is_active and user_repository.count_active_admins() <= 1:
+        raise Conflict(f"Cannot {action} the last active admin")
+
+
+def update_user(actor, user_id, changes):
+    """Change email, username or is_active of an account."""
+    user = get_user(user_id)
+    if not changes:
+        raise BadRequest("No valid fields to update")
+    if changes.get("is_active") is False:
+        if user.id == actor.id:
+            raise BadRequest("Cannot deactivate your own account")
+        _guard_last_admin(user, "deactivate")
+    with _conflicts_as_409(), unit_of_work():
+        _check_unique(changes.get("email"), changes.get("username"), user_id=user.id)
+        for field, value in changes.items():
+            setattr(user, field, value)
+    return user
+
+
+def set_banned(actor, user_id, banned):
+    """Ban (deactivate) or unban an account; the ban takes effect on the user's very next request."""
+    user = get_user(user_id)
+    if banned:
+        if user.id == actor.id:
+            raise BadRequest("Cannot ban your own account")
+        _guard_last_admin(user, "ban")
+    with unit_of_work():
+        user.is_active = not banned
+    return user
+
+
+def delete_user(actor, user_id):
+    """Delete an account without order history (accounts with orders are banned instead)."""
+    user = get_user(user_id)
+    if user.id == actor.id:
+        raise BadRequest("Cannot delete your own account")
+    if user_repository.has_orders(user.id):
+        raise Conflict("User has order history and cannot be deleted; ban the account instead")
+    _guard_last_admin(user, "delete")
+    with unit_of_work():
+        user_repository.delete(user)
+
+
+def change_role(actor, user_id, data):
+    """Give a user a new role; profiles and orders are kept, the new role's missing profile is created."""
+    user = get_user(user_id)
+    new_role = data["role"]
+    if user.id == actor.id:
+        raise BadRequest("Cannot change your own role")
+    if new_role != UserRole.ADMIN:
+        _guard_last_admin(user, "demote")
+    with _conflicts_as_409(), unit_of_work():
+        _check_unique(employee_id=data.get("employee_id"), user_id=user.id)
+        previous = user.profile or user.customer or user.employee
+        user.role = new_role
+        # A profile created for the new role starts with the name, phone and address already known.
+        known = _person_of(previous) if user.profile is None else {}
+        profile = ensure_role_profile(user)
+        if profile is not None:
+            fields = PERSON_FIELDS + (EMPLOYEE_FIELDS if new_role in EMPLOYEE_ROLES else ())
+            for field, value in {**known, **_given(data, fields)}.items():
+                setattr(profile, field, value)
+    return user, profile
+
+
+def reset_password(user_id, new_password):
+    """Set a new password and revoke every token issued before."""
+    user = get_user(user_id)
+    with unit_of_work():
+        user.password_hash = hash_password(new_password)
+        user.token_version += 1
+    return user
