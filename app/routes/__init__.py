@@ -6,3 +6,4 @@ BLUEPRINTS = [
     root_routes.blp, auth_routes.blp, user_routes.blp, product_routes.blp, category_routes.blp,
     cart_routes.blp, order_routes.blp,
 ]
+BLUEPRINTS.append(product_routes.uploads_blp)  # /static/uploads/products/<name>, outside /api

@@ -1,4 +1,84 @@
-"""Product routes."""
+"""Product routes, and the route serving uploaded product images."""
+from flask import send_from_directory
+from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import PyJWTError
+
+from app.enums import MANAGEMENT_ROLES
 from app.openapi import Blueprint
+from app.schemas.common import MessageSchema
+from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreateSchema, ProductPageSchema,
+                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema)
+from app.services import image_service, product_service
+from app.utils.decorators import admin_only, manager_required
+from app.utils.pagination import page_result
 
 blp = Blueprint("products", __name__, url_prefix="/api/products", description="The product catalog")
+uploads_blp = Blueprint("uploads", __name__, description="Uploaded product images")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ProductQueryArgs, location="query")
+@blp.response(200, ProductPageSchema)
+def list_products(args):
+    """List active products: filters, search, sort and pagination."""
+    return page_result("products", product_service.list_products(args))
+
+
+@blp.route("/<int:product_id>", methods=["GET"])
+@blp.response(200, ProductSchema)
+def get_product(product_id):
+    """One active product (managers and admins also see inactive ones)."""
+    return product_service.get_product(product_id, include_inactive=_caller_is_management())
+
+
+@blp.route("/add", methods=["POST"])
+@manager_required
+@blp.arguments(ProductCreateSchema)
+@blp.response(201, ProductWithCategorySchema)
+def create_product(data):
+    """Add a product (manager or admin)."""
+    return product_service.create_product(data, current_user)
+
+
+@blp.route("/<int:product_id>", methods=["PUT"])
+@manager_required
+@blp.arguments(ProductUpdateSchema)
+@blp.response(200, ProductWithCategorySchema)
+def update_product(data, product_id):
+    """Change a product, active or not (manager or admin)."""
+    return product_service.update_product(product_id, data, current_user)
+
+
+@blp.route("/<int:product_id>", methods=["DELETE"])
+@admin_only
+@blp.response(200, MessageSchema)
+def delete_product(product_id):
+    """Soft-delete a product (admin)."""
+    product_service.delete_product(product_id)
+    return {"message": "Product deleted successfully"}
+
+
+@blp.route("/upload-image", methods=["POST"])
+@manager_required
+@blp.arguments(ImageUploadSchema, location="files")
+@blp.response(201, ImageUrlSchema)
+def upload_image(data):
+    """Upload a product image: JPEG, PNG, GIF or WEBP, re-encoded without metadata (manager or admin)."""
+    return {"url": image_service.save_product_image(data["file"])}
+
+
+@uploads_blp.route("/static/uploads/products/<name>", methods=["GET"])
+def uploaded_image(name):
+    """An uploaded product image, served from UPLOAD_FOLDER wherever it lives."""
+    return send_from_directory(image_service.upload_folder(), name, max_age=86400)
+
+
+def _caller_is_management():
+    """True for a valid manager or admin token; a missing or stale token just means a public caller."""
+    try:
+        verify_jwt_in_request(optional=True)
+    except (JWTExtendedException, PyJWTError):
+        return False
+    user = get_current_user()
+    return user is not None and user.role in MANAGEMENT_ROLES

@@ -44,3 +44,12 @@ class ErrorSchema(Schema):
 class MessageSchema(Schema):
     message = fields.String()
     warning = fields.String()
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses 5.5 instead of truncating it to 5; a numeric string such as "5" is accepted."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)

@@ -1,8 +1,19 @@
-"""Product shapes."""
-from marshmallow import Schema, fields
+"""Product shapes: the [COMPAT] output, the create / update bodies and the list query string."""
+import re
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.schemas.category import CategorySchema
-from app.schemas.common import Money
+from app.schemas.common import BlankToNoneMixin, InputSchema, Money, WholeNumber
+from app.utils.pagination import PageArgs, page_schema
+
+MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
+MAX_INT = 2**31 - 1
+SEARCH_TYPES = ("id", "sku", "slug", "barcode", "category_id", "name")
+SORTS = ("price", "-price", "name", "-name", "created_at", "-created_at")
+_HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
+_STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/%+-]+$")
 
 
 class ProductSchema(Schema):
@@ -30,3 +41,129 @@ class ProductSchema(Schema):
 
 class ProductWithCategorySchema(ProductSchema):
     category = fields.Nested(CategorySchema)
+
+
+ProductPageSchema = page_schema("ProductPage", "products", ProductSchema)
+
+
+def money_value(minimum=Decimal("0"), exclusive=False):
+    """A validator: a Decimal with at most two places, above (or at) minimum and at most MAX_MONEY."""
+    def check(value):
+        if value > MAX_MONEY or value < minimum or (exclusive and value == minimum):
+            bound = "greater than" if exclusive else "at least"
+            raise ValidationError(f"Must be {bound} {minimum} and at most {MAX_MONEY}.")
+        try:
+            if value.quantize(Decimal("0.01")) != value:
+                raise ValidationError("At most 2 decimal places are allowed.")
+        except InvalidOperation as error:
+            raise ValidationError("Not a valid amount.") from error
+    return check
+
+
+def image_reference(value):
+    """A relative /static/... path (what the upload returns) or an absolute http(s) URL."""
+    if _STATIC_PATH.match(value) and ".." not in value.split("/"):
+        return
+    try:
+        _HTTP_URL(value)
+    except ValidationError as error:
+        raise ValidationError("Must be a /static/... path or an http(s) URL.") from error
+
+
+def Amount(minimum=Decimal("0"), exclusive=False, **kwargs):
+    return fields.Decimal(allow_nan=False, validate=money_value(minimum, exclusive), **kwargs)
+
+
+def ImageUrl(**kwargs):
+    return fields.String(validate=[validate.Length(max=500), image_reference], **kwargs)
+
+
+def Name(**kwargs):
+    return fields.String(validate=[validate.Length(min=1, max=200), validate.Regexp(r"\S", error="Must not be blank.")],
+                         **kwargs)
+
+
+def Sku(**kwargs):
+    return fields.String(validate=[validate.Length(min=1, max=100),
+                                   validate.Regexp(r"^\S+$", error="Must not be blank or contain spaces.")], **kwargs)
+
+
+class ProductUpdateSchema(BlankToNoneMixin, InputSchema):
+    """PUT /api/products/<id>: any subset; id, slug and timestamps are server-owned and never loaded."""
+
+    BLANK_AS_NONE = ("barcode", "image_url", "dimensions", "compare_price", "weight")
+
+    name = Name()
+    description = fields.String(allow_none=True, validate=validate.Length(max=10_000))
+    price = Amount(exclusive=True)
+    compare_price = Amount(exclusive=True, allow_none=True)
+    sku = Sku()
+    barcode = fields.String(allow_none=True, validate=validate.Length(max=100))
+    stock_quantity = WholeNumber(validate=validate.Range(min=0, max=MAX_INT))
+    category_id = WholeNumber(validate=validate.Range(min=1, max=MAX_INT))
+    weight = Amount(allow_none=True)
+    dimensions = fields.String(allow_none=True, validate=validate.Length(max=100))
+    image_url = ImageUrl(allow_none=True)
+    images = fields.List(ImageUrl(), allow_none=True, validate=validate.Length(max=20))
+    is_active = fields.Boolean()
+    is_featured = fields.Boolean()
+
+    @pre_load
+    def zero_compare_price_is_none(self, data, **kwargs):
+        """The reference stored a falsy compare_price as "no compare price"; forms send 0 for an empty input."""
+        if isinstance(data, dict) and data.get("compare_price") in (0, "0") and data["compare_price"] is not False:
+            data = {**data, "compare_price": None}
+        return data
+
+    @validates_schema
+    def compare_price_above_price(self, data, **kwargs):
+        price, compare = data.get("price"), data.get("compare_price")
+        if price is not None and compare is not None and compare <= price:
+            raise ValidationError("Compare price must be greater than price", "compare_price")
+
+
+class ProductCreateSchema(ProductUpdateSchema):
+    """POST /api/products/add."""
+
+    name = Name(required=True)
+    price = Amount(exclusive=True, required=True)
+    sku = Sku(required=True)
+    stock_quantity = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_INT))
+    category_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_INT))
+
+
+class ProductQueryArgs(PageArgs):
+    """GET /api/products query string; a bad value is a 400 naming the parameter."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(max=1_000_000))
+    category_id = fields.Integer(validate=validate.Range(min=0, max=MAX_INT))
+    include_subcategories = fields.Boolean(load_default=False)
+    featured = fields.Boolean()
+    in_stock = fields.Boolean()
+    search_type = fields.String(validate=validate.Length(max=20))
+    search_value = fields.String(validate=validate.Length(max=200))
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(SORTS))
+    min_price = fields.Decimal(allow_nan=False, validate=money_value())
+    max_price = fields.Decimal(allow_nan=False, validate=money_value())
+
+    @validates_schema
+    def check_search_and_prices(self, data, **kwargs):
+        search_type, value = data.get("search_type"), data.get("search_value")
+        if search_type and search_type not in SEARCH_TYPES:
+            raise ValidationError(f"Must be one of: {', '.join(SEARCH_TYPES)}.", "search_type")
+        if search_type in ("id", "category_id") and value:
+            if not (value.isascii() and value.isdigit()) or int(value) > MAX_INT:
+                raise ValidationError(f"Must be a whole number for search_type {search_type}.", "search_value")
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Must not be greater than max_price.", "min_price")
+
+
+class ImageUploadSchema(Schema):
+    """multipart/form-data with the image in `file`."""
+
+    file = fields.Raw(load_default=None, metadata={"type": "string", "format": "binary"})
+
+
+class ImageUrlSchema(Schema):
+    url = fields.String()

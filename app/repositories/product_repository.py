@@ -1,0 +1,81 @@
+"""Queries on products."""
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.models import Product
+from app.repositories import category_repository
+from app.repositories.slugs import free_slug
+
+SORT_COLUMNS = {"price": Product.price, "name": Product.name, "created_at": Product.created_at}
+EXACT_SEARCH = {"id": Product.id, "sku": Product.sku, "slug": Product.slug, "barcode": Product.barcode,
+                "category_id": Product.category_id}
+
+
+def get(product_id):
+    return db.session.get(Product, product_id)
+
+
+def get_active(product_id):
+    return db.session.scalar(select(Product).where(Product.id == product_id, Product.is_active.is_(True)))
+
+
+def list(filters, page, per_page):
+    """A page of active products matching filters (the keys of ProductQueryArgs)."""
+    stmt = select(Product).where(Product.is_active.is_(True))
+    for condition in _conditions(filters):
+        stmt = stmt.where(condition)
+    descending = filters["sort"].startswith("-")
+    column = SORT_COLUMNS[filters["sort"].lstrip("-")]
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def _conditions(filters):
+    category_id = filters.get("category_id")
+    if category_id is not None:
+        if filters.get("include_subcategories"):
+            yield Product.category_id.in_(category_repository.subtree_ids(category_id))
+        else:
+            yield Product.category_id == category_id
+    if filters.get("featured") is not None:
+        yield Product.is_featured.is_(filters["featured"])
+    if filters.get("in_stock") is not None:
+        yield Product.stock_quantity > 0 if filters["in_stock"] else Product.stock_quantity == 0
+    if filters.get("min_price") is not None:
+        yield Product.price >= filters["min_price"]
+    if filters.get("max_price") is not None:
+        yield Product.price <= filters["max_price"]
+    search_type, value = filters.get("search_type"), filters.get("search_value")
+    if search_type and value:
+        if search_type == "name":
+            yield or_(Product.name.icontains(value, autoescape=True),
+                      Product.description.icontains(value, autoescape=True))
+        elif search_type in ("id", "category_id"):
+            yield EXACT_SEARCH[search_type] == int(value)
+        else:
+            yield EXACT_SEARCH[search_type] == value
+
+
+def sku_taken(sku, exclude_id=None):
+    return _exists(Product.sku == sku, exclude_id)
+
+
+def barcode_taken(barcode, exclude_id=None):
+    return _exists(Product.barcode == barcode, exclude_id)
+
+
+def _exists(condition, exclude_id):
+    stmt = select(Product.id).where(condition)
+    if exclude_id is not None:
+        stmt = stmt.where(Product.id != exclude_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def free_product_slug(name, current=None):
+    return free_slug(Product.slug, name, current)
+
+
+def add(product):
+    db.session.add(product)
+    db.session.flush()
+    return product

@@ -1,0 +1,103 @@
+"""Catalog products: listing, reading, and the manager / admin writes."""
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+
+from app.enums import UserRole
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.models import Product
+from app.repositories import category_repository, product_repository
+from app.services.unit_of_work import unit_of_work
+
+
+def list_products(args):
+    """A page of active products for the query arguments of ProductQueryArgs."""
+    return product_repository.list(args, page=args["page"], per_page=args["per_page"])
+
+
+def get_product(product_id, include_inactive=False):
+    """One product: active only for the public, any for management."""
+    product = product_repository.get(product_id) if include_inactive else product_repository.get_active(product_id)
+    if product is None:
+        raise NotFound("Product not found")
+    return product
+
+
+def create_product(data, actor):
+    """Add a product in an active category with a unique SKU, barcode and slug."""
+    _guard_activation(actor, data.get("is_active", True), current=True)
+    with _conflicts_reported(), unit_of_work():
+        _check_category(data["category_id"])
+        _check_unique(data["sku"], data.get("barcode"))
+        product = Product(**data, slug=product_repository.free_product_slug(data["name"]))
+        product_repository.add(product)
+    return product
+
+
+def update_product(product_id, data, actor):
+    """Change the given fields of a product (active or not); a new name gets a new slug."""
+    with _conflicts_reported(), unit_of_work():
+        product = product_repository.get(product_id)
+        if product is None:
+            raise NotFound("Product not found")
+        _guard_activation(actor, data.get("is_active", product.is_active), current=product.is_active)
+        if data.get("category_id", product.category_id) != product.category_id:
+            _check_category(data["category_id"])
+        _check_unique(data.get("sku") if data.get("sku") != product.sku else None,
+                      data.get("barcode") if data.get("barcode") != product.barcode else None,
+                      exclude_id=product.id)
+        _check_prices(product, data)
+        if "name" in data and data["name"] != product.name:
+            product.slug = product_repository.free_product_slug(data["name"], current=product.slug)
+        for field, value in data.items():
+            setattr(product, field, value)
+    return product
+
+
+def delete_product(product_id):
+    """Soft delete: the product leaves the catalog but stays in carts' history and orders."""
+    with unit_of_work():
+        product = product_repository.get(product_id)
+        if product is None:
+            raise NotFound("Product not found")
+        product.is_active = False
+
+
+def _guard_activation(actor, wanted, current):
+    # Deactivating is deleting, which the matrix gives to admins only; so is bringing a product back.
+    if wanted != current and actor.role != UserRole.ADMIN:
+        raise Forbidden("Only an admin can activate or deactivate a product", your_role=actor.role)
+
+
+def _check_category(category_id):
+    category = category_repository.get(category_id)
+    if category is None:
+        raise ValidationFailed({"category_id": ["Category not found"]}, "Category not found")
+    if not category.is_active:
+        raise ValidationFailed({"category_id": ["Category is not active"]}, "Category is not active")
+
+
+def _check_unique(sku, barcode, exclude_id=None):
+    if sku is not None and product_repository.sku_taken(sku, exclude_id):
+        raise Conflict("SKU already exists", details={"sku": ["SKU already exists"]})
+    if barcode is not None and product_repository.barcode_taken(barcode, exclude_id):
+        raise Conflict("Barcode already exists", details={"barcode": ["Barcode already exists"]})
+
+
+def _check_prices(product, data):
+    if "price" not in data and "compare_price" not in data:
+        return
+    price = data.get("price", product.price)
+    compare = data["compare_price"] if "compare_price" in data else product.compare_price
+    if compare is not None and compare <= price:
+        message = "Compare price must be greater than price"
+        raise ValidationFailed({"compare_price": [message]}, message)
+
+
+@contextmanager
+def _conflicts_reported():
+    """A uniqueness race lost at flush or commit time is the same 409 as the checks above."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise Conflict("A product with this SKU, barcode or name already exists") from error
