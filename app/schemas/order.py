@@ -1,8 +1,10 @@
 """Order shapes; which parts a caller sees (items, customer, notes, events) depends on who asks."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from app.schemas.common import Money
+from app.enums import OrderStatus, PaymentMethod, PaymentStatus, values
+from app.schemas.common import InputSchema, Money
 from app.schemas.user import AddressSchema, CustomerProfileSchema
+from app.utils.pagination import PageArgs, page_schema
 
 
 class OrderItemSchema(Schema):
@@ -51,3 +53,117 @@ class OrderSchema(Schema):
     items = fields.List(fields.Nested(OrderItemSchema))
     customer = fields.Nested(CustomerProfileSchema)
     events = fields.List(fields.Nested(OrderEventSchema))
+
+
+class OrderCustomerSchema(CustomerProfileSchema):
+    """The buyer as staff see it; `email` is what the SPA's admin order views read."""
+
+    email = fields.String(attribute="user.email")
+
+
+class StaffOrderSchema(OrderSchema):
+    """Everything: items, the buyer, internal notes and the history."""
+
+    customer = fields.Nested(OrderCustomerSchema)
+
+
+class StaffOrderListItemSchema(StaffOrderSchema):
+    class Meta:
+        exclude = ("events",)
+
+
+class CustomerOrderSchema(OrderSchema):
+    """A customer's own order: internal notes, history and buyer record are omitted (keys absent)."""
+
+    class Meta:
+        exclude = ("admin_notes", "events", "customer")
+
+
+class CustomerOrderSummarySchema(OrderSchema):
+    class Meta:
+        exclude = ("admin_notes", "events", "customer", "items")
+
+
+class OrderMessageSchema(Schema):
+    message = fields.String()
+    order = fields.Nested(StaffOrderSchema)
+
+
+class CustomerOrderMessageSchema(Schema):
+    message = fields.String()
+    order = fields.Nested(CustomerOrderSchema)
+
+
+CustomerOrderPageSchema = page_schema("CustomerOrderPage", "orders", CustomerOrderSummarySchema, with_links=False)
+StaffOrderPageSchema = page_schema("StaffOrderPage", "orders", StaffOrderListItemSchema, with_links=False)
+
+
+class TodayOrdersSchema(Schema):
+    orders = fields.List(fields.Nested(StaffOrderListItemSchema))
+    total = fields.Integer()
+    date = fields.String()
+
+
+def required_text(max_length, **kwargs):
+    """A non-blank string of at most max_length characters (the column size)."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
+
+
+def _not_blank(value):
+    if not value.strip():
+        raise validate.ValidationError("Must not be blank.")
+
+
+class ShippingAddressInputSchema(InputSchema):
+    line1 = required_text(255, required=True)
+    line2 = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255))
+    city = required_text(100, required=True)
+    state = required_text(100, required=True)
+    postal_code = required_text(20, required=True)
+    country = required_text(100, required=True)
+
+
+PAYMENT_METHOD_ERROR = "Invalid payment method. Must be one of: " + ", ".join(values(PaymentMethod))
+ORDER_STATUS_ERROR = "Invalid status. Must be one of: " + ", ".join(values(OrderStatus))
+PAYMENT_STATUS_ERROR = "Invalid payment status. Must be one of: " + ", ".join(values(PaymentStatus))
+
+
+class OrderCreateSchema(InputSchema):
+    shipping_address = fields.Nested(ShippingAddressInputSchema, required=True)
+    payment_method = fields.String(allow_none=True, load_default=None,
+                                   validate=validate.OneOf(values(PaymentMethod), error=PAYMENT_METHOD_ERROR))
+    customer_notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+
+
+class IdempotencyHeaderSchema(InputSchema):
+    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
+                                    validate=validate.Length(min=1, max=255))
+
+
+class OrderStatusUpdateSchema(InputSchema):
+    status = fields.String(required=True, validate=validate.OneOf(values(OrderStatus), error=ORDER_STATUS_ERROR))
+
+
+class PaymentStatusUpdateSchema(InputSchema):
+    payment_status = fields.String(required=True,
+                                   validate=validate.OneOf(values(PaymentStatus), error=PAYMENT_STATUS_ERROR))
+
+
+class ShipOrderSchema(InputSchema):
+    tracking_number = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
+
+
+class OrderNotesSchema(InputSchema):
+    notes = required_text(5000, required=True)
+
+
+class RefundSchema(InputSchema):
+    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
+
+
+class AdminOrderArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(values(OrderStatus), error=ORDER_STATUS_ERROR))
+
+
+class OrderSearchArgs(InputSchema):
+    number = fields.String(load_default=None, validate=validate.Length(max=50))

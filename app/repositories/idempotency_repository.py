@@ -1,0 +1,18 @@
+"""Stored first responses of requests sent with an Idempotency-Key."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import IdempotencyRecord
+
+
+def get(user_id, scope, key):
+    return db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
+        ).execution_options(populate_existing=True)
+    )
+
+
+def add(record):
+    db.session.add(record)
+    return record

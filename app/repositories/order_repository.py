@@ -1,0 +1,99 @@
+"""Queries on orders; lists load their items and buyers in a fixed number of statements."""
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Customer, Order, OrderEvent
+from app.models.base import utcnow
+from app.repositories.stock_repository import MAX_ID
+
+
+def _items():
+    return selectinload(Order.items)
+
+
+def _buyer():
+    return selectinload(Order.customer).selectinload(Customer.user)
+
+
+def _history():
+    return selectinload(Order.events)
+
+
+def _visible(stmt, created_since):
+    return stmt if created_since is None else stmt.where(Order.created_at >= created_since)
+
+
+def get(order_id, *, created_since=None, customer_id=None):
+    """One order with items, buyer and history; None when missing or outside the caller's view."""
+    if not 0 < order_id <= MAX_ID:
+        return None
+    stmt = _visible(select(Order).where(Order.id == order_id), created_since)
+    if customer_id is not None:
+        stmt = stmt.where(Order.customer_id == customer_id)
+    return db.session.scalar(
+        stmt.options(_items(), _buyer(), _history()).execution_options(populate_existing=True)
+    )
+
+
+def get_by_number(order_number, *, created_since=None):
+    stmt = _visible(select(Order).where(Order.order_number == order_number), created_since)
+    return db.session.scalar(stmt.options(_items(), _buyer(), _history()))
+
+
+def lock(order_id):
+    """Touch the order as the transaction's first write so that changes of one order run one at a time."""
+    if not 0 < order_id <= MAX_ID:
+        return False
+    result = db.session.execute(
+        update(Order).where(Order.id == order_id).values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def list_for_customer(customer_id, page, per_page):
+    """The customer's orders, newest first, with items (for total_items)."""
+    stmt = (select(Order).where(Order.customer_id == customer_id)
+            .order_by(Order.created_at.desc(), Order.id.desc()).options(_items()))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def list_all(page, per_page, *, status=None, created_since=None):
+    """Every order (or those of one status, or since a date), newest first, with items and buyer."""
+    stmt = _visible(select(Order), created_since)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).options(_items(), _buyer())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def list_since(since, limit):
+    """(orders created since `since`, newest first, at most `limit`; their full count)."""
+    orders = db.session.scalars(
+        select(Order).where(Order.created_at >= since).order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(limit).options(_items(), _buyer())
+    ).all()
+    total = db.session.scalar(select(func.count(Order.id)).where(Order.created_at >= since))
+    return orders, total
+
+
+def add(order):
+    db.session.add(order)
+    return order
+
+
+def add_event(order, actor_id, event_type, from_status=None, to_status=None, note=None):
+    event = OrderEvent(actor_id=actor_id, event_type=event_type, from_status=from_status, to_status=to_status,
+                       note=note)
+    order.events.append(event)
+    return event
+
+
+def delete(order):
+    db.session.delete(order)
+
+
+def flush():
+    """Send pending inserts so ids and defaults are known."""
+    db.session.flush()

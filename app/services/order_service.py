@@ -1,0 +1,59 @@
+"""Reading orders: a customer's own, and the staff views (a manager sees the last 30 days only)."""
+from datetime import datetime, time, timedelta, timezone
+
+from app.enums import STAFF_ROLES, UserRole
+from app.errors import BadRequest, NotFound
+from app.models.base import utcnow
+from app.repositories import customer_repository, order_repository
+
+MANAGER_WINDOW = timedelta(days=30)
+TODAY_LIMIT = 100
+
+
+def is_staff(user):
+    return user.role in STAFF_ROLES
+
+
+def visible_since(user):
+    """The oldest creation time this staff member may see (managers: 30 days), None for no limit."""
+    return utcnow() - MANAGER_WINDOW if user.role == UserRole.MANAGER else None
+
+
+def list_own_orders(user, page, per_page):
+    """The customer's orders, newest first (a page)."""
+    customer = customer_repository.get_by_user_id(user.id)
+    return order_repository.list_for_customer(customer.id if customer else None, page, per_page)
+
+
+def get_order(order_id, user):
+    """An order the user may read: their own, or (staff) any inside their window. Others are 'not found'."""
+    if is_staff(user):
+        order = order_repository.get(order_id, created_since=visible_since(user))
+    else:
+        customer = customer_repository.get_by_user_id(user.id)
+        order = order_repository.get(order_id, customer_id=customer.id) if customer else None
+    if order is None:
+        raise NotFound("Order not found")
+    return order
+
+
+def find_by_number(order_number, user):
+    """Staff lookup by exact order number."""
+    if not order_number:
+        raise BadRequest("order number is required")
+    order = order_repository.get_by_number(order_number, created_since=visible_since(user))
+    if order is None:
+        raise NotFound("Order not found")
+    return order
+
+
+def list_all_orders(user, page, per_page, status=None):
+    """Every order (a manager: the last 30 days), newest first (a page)."""
+    return order_repository.list_all(page, per_page, status=status, created_since=visible_since(user))
+
+
+def todays_orders():
+    """Orders created since UTC midnight: {orders (first 100), total, date}."""
+    midnight = datetime.combine(utcnow().date(), time.min, tzinfo=timezone.utc)
+    orders, total = order_repository.list_since(midnight, TODAY_LIMIT)
+    return {"orders": orders, "total": total, "date": midnight.isoformat()}

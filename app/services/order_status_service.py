@@ -1,0 +1,176 @@
+"""The order state machine and every staff or customer change of an order, each recorded as an event."""
+from collections import Counter
+
+from app.enums import OrderStatus, PaymentStatus, UserRole
+from app.errors import Forbidden, InvalidTransition, NotFound
+from app.models.base import utcnow
+from app.repositories import customer_repository, order_repository, stock_repository
+from app.schemas.order import OrderMessageSchema
+from app.services import idempotency_service
+from app.services.order_service import visible_since
+from app.services.unit_of_work import unit_of_work
+
+S = OrderStatus
+FLOW = (S.PENDING, S.CONFIRMED, S.PROCESSING, S.SHIPPED, S.DELIVERED)
+CANCELLABLE = frozenset({S.PENDING, S.CONFIRMED, S.PROCESSING})
+FINAL = frozenset({S.CANCELLED, S.REFUNDED})
+CASHIER_STATUSES = (S.CONFIRMED, S.PROCESSING)
+# Set when the order enters the status; statuses skipped on the way are left null (not back-filled).
+TIMESTAMPS = {S.CONFIRMED: "confirmed_at", S.SHIPPED: "shipped_at", S.DELIVERED: "delivered_at"}
+DEFAULT_REFUND_REASON = "Customer request"
+REFUND_SCOPE = "orders.refund"
+
+
+def can_move(current, target):
+    """DESIGN 3.9: forward along FLOW (skipping allowed), cancel early, refund unless final; finals stay."""
+    if current in FINAL or current == target:
+        return False
+    if target == S.CANCELLED:
+        return current in CANCELLABLE
+    if target == S.REFUNDED:
+        return True
+    return FLOW.index(target) > FLOW.index(current)
+
+
+def update_status(order_id, user, status):
+    """Staff move an order to a status, within their role's rights and the state machine."""
+    _check_status_right(user, status)
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        if status == S.REFUNDED:
+            _refund(order, user.id, DEFAULT_REFUND_REASON)
+        else:
+            _move(order, status, user.id)
+    return order_repository.get(order_id)
+
+
+def cancel_own_order(order_id, user):
+    """A customer cancels their own order while it is pending, confirmed or processing."""
+    with unit_of_work():
+        customer = customer_repository.get_by_user_id(user.id)
+        if customer is None:
+            raise NotFound("Order not found")
+        order = _locked_order(order_id, user, customer_id=customer.id)
+        if order.status not in CANCELLABLE:
+            raise InvalidTransition(f"Cannot cancel order with status: {order.status}",
+                                    message="Please contact customer support for assistance")
+        _move(order, S.CANCELLED, user.id, event_type="cancelled")
+    return order_repository.get(order_id)
+
+
+def ship_order(order_id, user, tracking_number=None):
+    """Mark an order shipped, keeping its tracking number."""
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        if tracking_number:
+            order.tracking_number = tracking_number
+        _move(order, S.SHIPPED, user.id, event_type="shipped",
+              note=f"Tracking number: {tracking_number}" if tracking_number else None)
+    return order_repository.get(order_id)
+
+
+def refund_order(order_id, user, reason=None, idempotency_key=None):
+    """Refund an order (admin): returns (status, body) so a keyed repeat can replay the first answer."""
+    reason = reason or DEFAULT_REFUND_REASON
+    request = idempotency_service.keyed_request(user.id, REFUND_SCOPE, idempotency_key,
+                                                {"order_id": order_id, "reason": reason})
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        replay = idempotency_service.stored_response(request)
+        if replay is not None:
+            return replay
+        _refund(order, user.id, reason)
+        order_repository.flush()
+        body = OrderMessageSchema().dump({"message": "Refund processed successfully", "order": order})
+        idempotency_service.store_response(request, 200, body)
+    return 200, body
+
+
+def update_payment_status(order_id, user, payment_status):
+    """Set the payment status (refunded: admins only); the order status is not touched."""
+    if payment_status == PaymentStatus.REFUNDED and user.role != UserRole.ADMIN:
+        raise Forbidden("Only admins can set payment status to refunded",
+                        message="Please contact an administrator for refunds")
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        if order.payment_status != payment_status:
+            order_repository.add_event(order, user.id, "payment_status_changed", order.payment_status,
+                                       payment_status)
+            order.payment_status = payment_status
+    return order_repository.get(order_id)
+
+
+def add_note(order_id, user, notes):
+    """Append a timestamped line to the internal notes."""
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        _append_note(order, notes)
+        order_repository.add_event(order, user.id, "note_added", note=notes)
+    return order_repository.get(order_id)
+
+
+def delete_order(order_id, user):
+    """Delete an order for good (admin), returning its stock if it still held it."""
+    with unit_of_work():
+        order = _locked_order(order_id, user)
+        if order.holds_stock:
+            stock_repository.give_back(_quantities(order))
+        order_repository.delete(order)
+
+
+def _check_status_right(user, status):
+    if user.role == UserRole.CASHIER and status not in CASHIER_STATUSES:
+        raise Forbidden("Cashiers can only update status to: confirmed, processing", your_role=user.role,
+                        allowed_statuses=[s.value for s in CASHIER_STATUSES])
+    if status == S.REFUNDED and user.role != UserRole.ADMIN:
+        raise Forbidden("Only admins can set status to refunded",
+                        message="Please contact an administrator for refunds")
+
+
+def _locked_order(order_id, user, customer_id=None):
+    """Lock the order (the transaction's first write), then load it as the caller may see it; else 404."""
+    if not order_repository.lock(order_id):
+        raise NotFound("Order not found")
+    if customer_id is not None:
+        order = order_repository.get(order_id, customer_id=customer_id)
+    else:
+        order = order_repository.get(order_id, created_since=visible_since(user))
+    if order is None:
+        raise NotFound("Order not found")
+    return order
+
+
+def _move(order, target, actor_id, event_type="status_changed", note=None):
+    """Apply one transition: stock goes back exactly once, when the order stops holding it."""
+    current = order.status
+    if not can_move(current, target):
+        raise InvalidTransition(f"Cannot change order status from {current} to {target}",
+                                current_status=current, requested_status=target)
+    held = order.holds_stock
+    order.status = target
+    if held and not order.holds_stock:
+        stock_repository.give_back(_quantities(order))
+    stamp = TIMESTAMPS.get(target)
+    if stamp and getattr(order, stamp) is None:
+        setattr(order, stamp, utcnow())
+    order_repository.add_event(order, actor_id, event_type, current, target, note)
+
+
+def _refund(order, actor_id, reason):
+    """Refunded status and stock back; payment becomes refunded only if it had been paid."""
+    _move(order, S.REFUNDED, actor_id, event_type="refunded", note=reason)
+    if order.payment_status == PaymentStatus.PAID:
+        order.payment_status = PaymentStatus.REFUNDED
+    _append_note(order, f"REFUND PROCESSED: {reason}")
+
+
+def _append_note(order, text):
+    line = f"[{utcnow().isoformat()}] {text}"
+    order.admin_notes = f"{order.admin_notes or ''}\n{line}".strip()
+
+
+def _quantities(order):
+    counts = Counter()
+    for item in order.items:
+        counts[item.product_id] += item.quantity
+    return counts
