@@ -109,3 +109,29 @@ def set_order(app):
             db.session.commit()
             db.session.remove()
     return update
+
+
+@pytest.fixture
+def make_order(app):
+    """make_order(customer_id, product_id, quantity=1, status="pending", ...) inserts an order directly."""
+    from itertools import count
+
+    from app.models import OrderItem
+    numbers = count(1)
+
+    def make(customer_id, product_id, quantity=1, *, status="pending", price="10.00", **fields):
+        with app.app_context():
+            price = Decimal(price)
+            subtotal = price * quantity
+            order = Order(order_number=f"ORD-TEST{next(numbers):012d}-{customer_id}", customer_id=customer_id,
+                          status=status, subtotal=subtotal, tax=Decimal("0.00"), shipping_cost=Decimal("10.00"),
+                          total=subtotal + Decimal("10.00"), shipping_address_line1="1 Road", shipping_city="Town",
+                          shipping_state="ST", shipping_postal_code="12345", shipping_country="USA",
+                          items=[OrderItem(product_id=product_id, product_name="Thing", product_sku="SKU-T",
+                                           unit_price=price, quantity=quantity)], **fields)
+            db.session.add(order)
+            db.session.commit()
+            order_id = order.id
+            db.session.remove()
+        return order_id
+    return make
