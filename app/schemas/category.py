@@ -6,6 +6,11 @@ from app.schemas.common import BlankToNoneMixin, InputSchema, WholeNumber
 MAX_INT = 2**31 - 1
 
 
+def not_blank(value):
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 class CategorySchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -47,7 +52,7 @@ class CategoryUpdateSchema(BlankToNoneMixin, InputSchema):
 
     BLANK_AS_NONE = ("parent_id",)
 
-    name = fields.String(validate=[validate.Length(min=1, max=100), validate.Regexp(r"\S", error="Must not be blank.")])
+    name = fields.String(validate=[validate.Length(min=1, max=100), not_blank])
     description = fields.String(allow_none=True, validate=validate.Length(max=5_000))
     parent_id = CategoryId(allow_none=True)
     is_active = fields.Boolean()
@@ -56,8 +61,7 @@ class CategoryUpdateSchema(BlankToNoneMixin, InputSchema):
 class CategoryCreateSchema(CategoryUpdateSchema):
     """POST /api/categories and /api/categories/<parent_id>/subcategory."""
 
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=100),
-                                                  validate.Regexp(r"\S", error="Must not be blank.")])
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
 
 
 class ReorderEntrySchema(InputSchema):

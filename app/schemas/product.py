@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from app.schemas.category import CategorySchema
+from app.schemas.category import CategorySchema, not_blank
 from app.schemas.common import BlankToNoneMixin, InputSchema, Money, WholeNumber
 from app.utils.pagination import PageArgs, page_schema
 
@@ -13,7 +13,7 @@ MAX_INT = 2**31 - 1
 SEARCH_TYPES = ("id", "sku", "slug", "barcode", "category_id", "name")
 SORTS = ("price", "-price", "name", "-name", "created_at", "-created_at")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
-_STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/%+-]+$")
+_STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/+-]+$")
 
 
 class ProductSchema(Schema):
@@ -79,8 +79,7 @@ def ImageUrl(**kwargs):
 
 
 def Name(**kwargs):
-    return fields.String(validate=[validate.Length(min=1, max=200), validate.Regexp(r"\S", error="Must not be blank.")],
-                         **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=200), not_blank], **kwargs)
 
 
 def Sku(**kwargs):

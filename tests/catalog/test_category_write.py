@@ -48,7 +48,8 @@ def test_update_needs_a_manager(client, actors, category, role):
 
 @pytest.mark.parametrize("role", list(ADMIN_ONLY))
 def test_delete_is_admin_only(client, app, actors, category, role):
-    assert client.delete(f"/api/categories/{category}", headers=headers_of(actors, role)).status_code == ADMIN_ONLY[role]
+    response = client.delete(f"/api/categories/{category}", headers=headers_of(actors, role))
+    assert response.status_code == ADMIN_ONLY[role]
     assert stored(app, category) is not None
 
 
@@ -72,7 +73,8 @@ def test_admin_creates_a_root_category_with_the_spa_body(client, admin):
 
 
 def test_admin_may_create_under_a_parent_given_as_a_string(client, category, admin):
-    response = client.post("/api/categories", json={"name": "Phones", "parent_id": str(category)}, headers=admin.headers)
+    response = client.post("/api/categories", json={"name": "Phones", "parent_id": str(category)},
+                           headers=admin.headers)
     assert response.status_code == 201 and response.get_json()["category"]["parent_id"] == category
 
 
@@ -89,7 +91,8 @@ def test_slug_and_ids_are_server_owned(client, admin):
 
 
 @pytest.mark.parametrize("body, field", [
-    ({}, "name"), ({"name": ""}, "name"), ({"name": "  "}, "name"), ({"name": None}, "name"), ({"name": "x" * 101}, "name"),
+    ({}, "name"), ({"name": ""}, "name"), ({"name": "  "}, "name"), ({"name": None}, "name"),
+    ({"name": "x" * 101}, "name"),
     ({"name": "Ok", "description": "d" * 5001}, "description"), ({"name": "Ok", "parent_id": "abc"}, "parent_id"),
     ({"name": "Ok", "parent_id": 1.5}, "parent_id"), ({"name": "Ok", "is_active": "sometimes"}, "is_active"),
     ({"name": "Ok", "parent_id": 999999}, "parent_id")])
@@ -101,8 +104,8 @@ def test_create_rejects_bad_bodies(client, app, admin, body, field):
 
 def test_create_under_an_inactive_parent_is_refused(client, app, admin):
     inactive = make_category(app, is_active=False)
-    body = assert_error(client.post("/api/categories", json={"name": "X", "parent_id": inactive}, headers=admin.headers),
-                        400, "parent_id")
+    response = client.post("/api/categories", json={"name": "X", "parent_id": inactive}, headers=admin.headers)
+    body = assert_error(response, 400, "parent_id")
     assert body["error"] == "Parent category is not active"
 
 
@@ -202,7 +205,8 @@ def test_update_missing_category_is_404(client, admin):
 
 
 def test_update_validates_its_body(client, category, admin):
-    assert_error(client.put(f"/api/categories/{category}", json={"name": "x" * 101}, headers=admin.headers), 400, "name")
+    response = client.put(f"/api/categories/{category}", json={"name": "x" * 101}, headers=admin.headers)
+    assert_error(response, 400, "name")
 
 
 def test_empty_update_changes_nothing(client, category, admin):
@@ -215,7 +219,8 @@ def test_empty_update_changes_nothing(client, category, admin):
 def test_delete_an_empty_category(client, app, category, admin):
     response = client.delete(f"/api/categories/{category}", headers=admin.headers)
     assert response.status_code == 200
-    assert response.get_json() == {"message": "Category deleted successfully", "warning": "This action cannot be undone"}
+    assert response.get_json() == {"message": "Category deleted successfully",
+                                   "warning": "This action cannot be undone"}
     assert stored(app, category) is None
 
 
@@ -241,7 +246,8 @@ def test_delete_missing_category_is_404(client, admin):
 def test_reorder_moves_and_positions(client, app, admin):
     a, b, c = (make_category(app, name=name) for name in "ABC")
     response = client.put("/api/categories/reorder", headers=admin.headers, json={"updates": [
-        {"id": b, "parent_id": a, "position": 2}, {"id": c, "parent_id": b}, {"id": a, "parent_id": None, "position": 1}]})
+        {"id": b, "parent_id": a, "position": 2}, {"id": c, "parent_id": b},
+        {"id": a, "parent_id": None, "position": 1}]})
     assert response.status_code == 200
     assert response.get_json() == {"message": "Categories reordered successfully"}
     assert (stored(app, b).parent_id, stored(app, b).position) == (a, 2)

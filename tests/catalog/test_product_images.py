@@ -51,7 +51,8 @@ def test_who_may_upload(client, actors, uploads, role, status):
     assert len(list(uploads.iterdir())) == (1 if status == 201 else 0)
 
 
-@pytest.mark.parametrize("image_format, extension", [("JPEG", ".jpg"), ("PNG", ".png"), ("GIF", ".gif"), ("WEBP", ".webp")])
+@pytest.mark.parametrize("image_format, extension", [
+    ("JPEG", ".jpg"), ("PNG", ".png"), ("GIF", ".gif"), ("WEBP", ".webp")])
 def test_each_allowed_format_is_stored_and_served(client, manager, uploads, image_format, extension):
     response = upload(client, image_bytes(image_format), f"picture{extension}", headers=manager.headers)
     assert response.status_code == 201
@@ -203,3 +204,13 @@ def test_a_failed_write_leaves_no_partial_file(app, client, manager, uploads, mo
     with pytest.raises(OSError):  # TESTING propagates server faults; in production this is the 500 envelope
         upload(client, image_bytes("PNG"), "a.png", headers=manager.headers)
     assert list(uploads.iterdir()) == []
+
+
+def test_a_multi_picture_jpeg_is_stored_as_a_plain_jpeg(client, manager, uploads):
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (12, 12), (1, 2, 3)), Image.new("RGB", (12, 12), (4, 5, 6))
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    response = upload(client, buffer.getvalue(), "camera.jpg", headers=manager.headers)
+    assert response.status_code == 201 and response.get_json()["url"].endswith(".jpg")
+    assert fetch_image(client, response.get_json()["url"]).format == "JPEG"

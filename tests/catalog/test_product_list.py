@@ -44,7 +44,8 @@ def test_pages_and_links(client, app, category):
     for n in range(5):
         make_product(app, category)
     body = client.get("/api/products?page=2&per_page=2").get_json()
-    assert (len(body["products"]), body["total"], body["pages"], body["has_next"], body["has_prev"]) == (2, 5, 3, True, True)
+    links = (len(body["products"]), body["total"], body["pages"], body["has_next"], body["has_prev"])
+    assert links == (2, 5, 3, True, True)
     assert client.get("/api/products?page=9&per_page=2").get_json()["products"] == []
 
 
@@ -59,7 +60,8 @@ def test_category_filter_and_subtree(client, app):
     child = make_category(app, name="Child", parent_id=root)
     grandchild = make_category(app, name="Grandchild", parent_id=child)
     other = make_category(app, name="Other")
-    for name, category_id in (("in root", root), ("in child", child), ("in grandchild", grandchild), ("elsewhere", other)):
+    placed = (("in root", root), ("in child", child), ("in grandchild", grandchild), ("elsewhere", other))
+    for name, category_id in placed:
         make_product(app, category_id, name=name)
     assert names(client.get(f"/api/products?category_id={root}")) == ["in root"]
     subtree = names(client.get(f"/api/products?category_id={root}&include_subcategories=true&sort=name"))
@@ -68,7 +70,8 @@ def test_category_filter_and_subtree(client, app):
         "in child", "in grandchild"]
 
 
-@pytest.mark.parametrize("value, expected", [("true", ["Star"]), ("1", ["Star"]), ("false", ["Plain"]), ("0", ["Plain"])])
+@pytest.mark.parametrize("value, expected", [
+    ("true", ["Star"]), ("1", ["Star"]), ("false", ["Plain"]), ("0", ["Plain"])])
 def test_featured_means_what_it_says(client, app, category, value, expected):
     make_product(app, category, name="Star", is_featured=True)
     make_product(app, category, name="Plain")
@@ -115,7 +118,8 @@ def test_name_search_is_case_insensitive_on_name_or_description_and_escapes_wild
     make_product(app, category, name="1000 Cotton")
     make_product(app, category, name="snake_case")
     make_product(app, category, name="snakeXcase")
-    assert sorted(names(client.get("/api/products?search_type=name&search_value=mouse"))) == ["Gaming Mouse", "Keyboard"]
+    found = names(client.get("/api/products?search_type=name&search_value=mouse"))
+    assert sorted(found) == ["Gaming Mouse", "Keyboard"]
     assert names(client.get("/api/products?search_type=name&search_value=100%25")) == ["100% Cotton"]
     assert names(client.get("/api/products?search_type=name&search_value=snake_")) == ["snake_case"]
 
@@ -197,4 +201,5 @@ def test_public_reads_ignore_a_token_of_a_banned_user(client, app, product, mana
 def test_money_fields_are_json_numbers(client, app, category):
     make_product(app, category, price="10.50", compare_price=Decimal("15.00"), weight=Decimal("1.25"))
     item = client.get("/api/products").get_json()["products"][0]
-    assert (item["price"], item["compare_price"], item["weight"], item["discount_percentage"]) == (10.5, 15.0, 1.25, 30.0)
+    money = (item["price"], item["compare_price"], item["weight"], item["discount_percentage"])
+    assert money == (10.5, 15.0, 1.25, 30.0)
