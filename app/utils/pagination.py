@@ -1,6 +1,6 @@
 """Page-number pagination with the per-endpoint envelopes of API_CONTRACT 1.5."""
 from flask import current_app
-from marshmallow import Schema, fields, post_load
+from marshmallow import Schema, fields, post_load, validate
 
 
 class PageArgs(Schema):
@@ -8,7 +8,9 @@ class PageArgs(Schema):
 
     DEFAULT_PER_PAGE = None  # None: DEFAULT_PAGE_SIZE from config
 
-    page = fields.Integer(load_default=1)
+    MAX_PAGE = 10_000_000  # keeps OFFSET inside a 64-bit integer on every database
+
+    page = fields.Integer(load_default=1, validate=validate.Range(max=MAX_PAGE))
     per_page = fields.Integer(load_default=None)
 
     @post_load
