@@ -1,5 +1,5 @@
 """Product reads and the atomic stock updates of checkout, cancel and refund."""
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Product
@@ -34,8 +34,3 @@ def give_back(quantities):
             .execution_options(synchronize_session=False)
         )
 
-
-def stock_levels(product_ids):
-    """{product_id: stock_quantity} read fresh from the database."""
-    rows = db.session.execute(select(Product.id, Product.stock_quantity).where(Product.id.in_(product_ids)))
-    return dict(rows.all())
