@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Category, Product, User
+from app.models import Category, Order, OrderEvent, Product, User
+from app.services.order_status_service import can_move
 
 
 def test_create_admin_from_options_can_log_in(runner, client):
@@ -36,11 +37,40 @@ def test_create_admin_rejects_a_taken_email(runner, admin):
     assert "already" in result.output
 
 
+MODELS = (User, Category, Product, Order)
+
+
+def _counts(app):
+    with app.app_context():
+        return [db.session.scalar(select(func.count(model.id))) for model in MODELS]
+
+
 def test_seed_twice_adds_nothing_the_second_time(runner, app):
     assert runner.invoke(args=["seed"]).exit_code == 0
-    with app.app_context():
-        counts = [db.session.scalar(select(func.count(model.id))) for model in (User, Category, Product)]
-    assert counts[:3] == [53, 13, 150]
+    assert _counts(app) == [53, 13, 150, 100]
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert _counts(app) == [53, 13, 150, 100]
+
+
+def test_seed_reset_starts_over(runner, app):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    result = runner.invoke(args=["seed", "--reset"])
+    assert result.exit_code == 0 and "reset" in result.output
+    assert _counts(app) == [53, 13, 150, 100]
+
+
+def test_seeded_orders_obey_the_api_rules(runner, app):
     assert runner.invoke(args=["seed"]).exit_code == 0
     with app.app_context():
-        assert [db.session.scalar(select(func.count(model.id))) for model in (User, Category, Product)] == counts
+        orders = db.session.scalars(select(Order)).all()
+        for order in orders:
+            assert order.subtotal == sum(item.unit_price * item.quantity for item in order.items)
+            assert order.total == order.subtotal + order.tax + order.shipping_cost
+            moves = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id,
+                                                                OrderEvent.to_status.is_not(None),
+                                                                OrderEvent.event_type != "payment_status_changed")
+                                       .order_by(OrderEvent.id)).all()
+            assert all(can_move(event.from_status, event.to_status) for event in moves if event.from_status)
+            assert (moves[-1].to_status if moves else "pending") == order.status
+        assert db.session.scalar(select(func.min(Product.stock_quantity))) >= 0
+        assert len({order.status for order in orders}) >= 5
