@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Run the whole test suite on SQLite and on PostgreSQL (throwaway servers).
+# Run the whole test suite on SQLite and on PostgreSQL (throwaway servers), then the Postman collection.
 # Usage: scripts/test.sh [pytest args...]    TEST_DB=sqlite|postgres runs only one.
+# The Postman stage (scripts/postman.sh) runs when no pytest args are given; POSTMAN=1 or 0 forces it on or off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEST_DB="${TEST_DB:-both}"
+if [[ $# == 0 ]]; then POSTMAN="${POSTMAN:-1}"; else POSTMAN="${POSTMAN:-0}"; fi
 case "$TEST_DB" in
     both|sqlite|postgres) ;;
     *) echo "TEST_DB must be sqlite or postgres (or unset for both)" >&2; exit 2 ;;
@@ -36,7 +38,7 @@ result() {  # pytest rc -> word; rc 5 (nothing collected) is a failure too
     if [[ "$1" == - ]]; then echo skipped; elif [[ "$1" == 0 ]]; then echo passed; else echo "FAILED (rc=$1)"; fi
 }
 
-sqlite_rc=- pg_rc=-
+sqlite_rc=- pg_rc=- postman_rc=-
 set +e
 if [[ "$TEST_DB" != postgres ]]; then
     echo "== tests on SQLite =="
@@ -48,8 +50,13 @@ if [[ "$TEST_DB" != sqlite ]]; then
     TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
     pg_rc=$?
 fi
+if [[ "$POSTMAN" == 1 ]]; then
+    echo "== Postman collection (newman against gunicorn) =="
+    bash scripts/postman.sh
+    postman_rc=$?
+fi
 set -e
 
-echo "== summary: SQLite $(result "$sqlite_rc"), PostgreSQL $(result "$pg_rc") =="
+echo "== summary: SQLite $(result "$sqlite_rc"), PostgreSQL $(result "$pg_rc"), Postman $(result "$postman_rc") =="
 ok() { [[ "$1" == 0 || "$1" == - ]]; }
-ok "$sqlite_rc" && ok "$pg_rc" || exit 1
+ok "$sqlite_rc" && ok "$pg_rc" && ok "$postman_rc" || exit 1
