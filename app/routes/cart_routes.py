@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 
 from app.openapi import Blueprint
 from app.schemas.cart import (AddToCartSchema, CartMessageSchema, CartSchema, CartValidationSchema,
-                              UpdateCartItemSchema)
+                              EmptyCartSchema, UpdateCartItemSchema)
 from app.services import cart_service
 from app.utils.decorators import authenticated
 
@@ -13,11 +13,11 @@ blp = Blueprint("cart", __name__, url_prefix="/api/cart", description="The calle
 
 @blp.route("", methods=["GET"])
 @authenticated
-@blp.response(200, CartSchema)
+@blp.response(200, {"oneOf": [CartSchema, EmptyCartSchema]})
 def get_cart():
     """The caller's cart with live prices, or {message, cart: null} when they never had one."""
     cart = cart_service.get_cart(current_user)
-    return cart if cart is not None else jsonify(message="Cart is empty", cart=None)
+    return jsonify(CartSchema().dump(cart) if cart is not None else {"message": "Cart is empty", "cart": None})
 
 
 @blp.route("/items", methods=["POST"])

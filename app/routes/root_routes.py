@@ -4,6 +4,8 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.openapi import Blueprint
+from app.schemas.common import ErrorSchema
+from app.schemas.root import ApiIndexSchema, LivenessSchema, ReadinessSchema, ServiceIndexSchema
 
 blp = Blueprint("root", __name__, description="Service information and health")
 
@@ -29,6 +31,7 @@ API_INDEX = {
 
 
 @blp.route("/")
+@blp.response(200, ServiceIndexSchema)
 def index():
     """Service name, version and the main endpoints."""
     return {
@@ -41,12 +44,14 @@ def index():
 
 
 @blp.route("/health")
+@blp.response(200, LivenessSchema)
 def liveness():
     """Liveness: the process answers."""
     return {"status": "healthy"}
 
 
 @blp.route("/api")
+@blp.response(200, ApiIndexSchema)
 def api_index():
     """A map of the API's main endpoints."""
     return {"message": "Welcome to the E-commerce API", "version": current_app.config["API_VERSION"],
@@ -54,6 +59,8 @@ def api_index():
 
 
 @blp.route("/api/health")
+@blp.response(200, ReadinessSchema)
+@blp.alt_response(503, schema=ErrorSchema, description="The database does not answer")
 def readiness():
     """Readiness: the database answers (503 when it does not)."""
     db.session.execute(text("SELECT 1"))

@@ -45,6 +45,13 @@ class CartMessageSchema(Schema):
     cart = fields.Nested(CartSchema, allow_none=True)
 
 
+class EmptyCartSchema(Schema):
+    """GET /api/cart of a caller who never had a cart: {"message": "Cart is empty", "cart": null}."""
+
+    message = fields.String(required=True)
+    cart = fields.Constant(None, allow_none=True, required=True)
+
+
 class CartValidationSchema(Schema):
     valid = fields.Boolean()
     message = fields.String()

@@ -1,5 +1,5 @@
 """Building blocks shared by the resource schemas."""
-from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, pre_load
 
 
 def Money(**kwargs):
@@ -34,7 +34,10 @@ class BlankToNoneMixin:
 
 
 class ErrorSchema(Schema):
-    """The error envelope of every non-2xx answer."""
+    """The error envelope of every non-2xx answer (a 403 or 409 may carry extra keys, so the spec allows them)."""
+
+    class Meta:
+        unknown = INCLUDE
 
     error = fields.String(required=True)
     code = fields.String()
