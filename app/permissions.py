@@ -1,0 +1,124 @@
+"""Who may call what: the one permission table that the routes, the tests and the README's matrix are checked against.
+
+tests/security/test_permission_matrix.py calls every (route, role) cell and checks that it matches the table, and
+that the table lists exactly the routes of app.url_map; scripts/permission_matrix.py prints the README's matrix.
+"""
+from dataclasses import dataclass
+
+ROLES = ("anonymous", "customer", "cashier", "manager", "admin")
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset(ROLES[1:])
+CUSTOMER = frozenset({"customer"})
+STAFF = frozenset({"cashier", "manager", "admin"})
+MANAGEMENT = frozenset({"manager", "admin"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One route: the roles allowed to call it and whether a caller reaches only their own resource."""
+
+    method: str
+    rule: str  # as in app.url_map
+    roles: frozenset
+    own: str = ""  # "own resource only": whose resource it is (another customer's is a 404, like a missing one)
+    token: str = "access"  # "refresh": the route takes a refresh token instead
+    summary: str = ""
+
+
+PERMISSIONS = (
+    # Service information, health and docs
+    Permission("GET", "/", EVERYONE, summary="Service index"),
+    Permission("GET", "/health", EVERYONE, summary="Liveness"),
+    Permission("GET", "/api", EVERYONE, summary="API index"),
+    Permission("GET", "/api/health", EVERYONE, summary="Readiness (database check)"),
+    Permission("GET", "/api/openapi.json", EVERYONE, summary="OpenAPI description"),
+    Permission("GET", "/api/docs", EVERYONE, summary="Interactive API docs"),
+    Permission("GET", "/static/<path:filename>", EVERYONE, summary="Static assets"),
+    Permission("GET", "/static/uploads/products/<name>", EVERYONE, summary="Uploaded product image"),
+    # Auth
+    Permission("POST", "/api/auth/register", EVERYONE,
+               summary="Register a customer (an admin token may create any role)"),
+    Permission("POST", "/api/auth/login", EVERYONE, summary="Log in"),
+    Permission("POST", "/api/auth/refresh", SIGNED_IN, token="refresh", summary="New access token"),
+    Permission("GET", "/api/auth/me", SIGNED_IN, own="self", summary="Own account"),
+    Permission("POST", "/api/auth/change-password", SIGNED_IN, own="self", summary="Change own password"),
+    Permission("POST", "/api/auth/logout", SIGNED_IN, own="self", summary="Revoke own tokens"),
+    # Users
+    Permission("GET", "/api/users/profile", SIGNED_IN, own="self", summary="Own profile"),
+    Permission("PUT", "/api/users/profile", SIGNED_IN, own="self", summary="Edit own profile"),
+    Permission("GET", "/api/users/customers", MANAGEMENT, summary="List customers"),
+    Permission("GET", "/api/users/employees", MANAGEMENT, summary="List employees"),
+    Permission("GET", "/api/users/statistics", ADMIN, summary="User statistics"),
+    Permission("GET", "/api/users", ADMIN, summary="List users"),
+    Permission("POST", "/api/users", ADMIN, summary="Create a user of any role"),
+    Permission("GET", "/api/users/<int:user_id>", ADMIN, summary="Get a user"),
+    Permission("PUT", "/api/users/<int:user_id>", ADMIN, summary="Update a user"),
+    Permission("DELETE", "/api/users/<int:user_id>", ADMIN, summary="Delete a user"),
+    Permission("POST", "/api/users/<int:user_id>/ban", ADMIN, summary="Ban a user"),
+    Permission("POST", "/api/users/<int:user_id>/unban", ADMIN, summary="Unban a user"),
+    Permission("PUT", "/api/users/<int:user_id>/role", ADMIN, summary="Change a user's role"),
+    Permission("POST", "/api/users/<int:user_id>/password-reset", ADMIN, summary="Reset a user's password"),
+    # Products
+    Permission("GET", "/api/products", EVERYONE, summary="List products"),
+    Permission("GET", "/api/products/<int:product_id>", EVERYONE,
+               summary="Get a product (inactive ones: manager, admin)"),
+    Permission("POST", "/api/products/add", MANAGEMENT, summary="Add a product"),
+    Permission("PUT", "/api/products/<int:product_id>", MANAGEMENT, summary="Update a product"),
+    Permission("DELETE", "/api/products/<int:product_id>", ADMIN, summary="Delete a product"),
+    Permission("POST", "/api/products/upload-image", MANAGEMENT, summary="Upload a product image"),
+    # Categories
+    Permission("GET", "/api/categories", EVERYONE, summary="List categories"),
+    Permission("GET", "/api/categories/<int:category_id>", EVERYONE, summary="Get a category"),
+    Permission("GET", "/api/categories/slug/<slug>", EVERYONE, summary="Get a category by slug"),
+    Permission("POST", "/api/categories", ADMIN, summary="Create a category"),
+    Permission("POST", "/api/categories/<int:parent_id>/subcategory", MANAGEMENT, summary="Create a subcategory"),
+    Permission("PUT", "/api/categories/<int:category_id>", MANAGEMENT,
+               summary="Update a category (managers: name, description)"),
+    Permission("DELETE", "/api/categories/<int:category_id>", ADMIN, summary="Delete a category"),
+    Permission("PUT", "/api/categories/reorder", ADMIN, summary="Reorder categories"),
+    # Cart: every signed-in user keeps their own
+    Permission("GET", "/api/cart", SIGNED_IN, own="self", summary="Own cart"),
+    Permission("POST", "/api/cart/items", SIGNED_IN, own="self", summary="Add to own cart"),
+    Permission("PUT", "/api/cart/items/<int:product_id>", SIGNED_IN, own="self", summary="Change a cart line"),
+    Permission("DELETE", "/api/cart/items/<int:product_id>", SIGNED_IN, own="self", summary="Remove a cart line"),
+    Permission("POST", "/api/cart/clear", SIGNED_IN, own="self", summary="Empty own cart"),
+    Permission("GET", "/api/cart/validate", SIGNED_IN, own="self", summary="Check own cart"),
+    # Orders
+    Permission("POST", "/api/orders", SIGNED_IN, own="self", summary="Check out own cart"),
+    Permission("GET", "/api/orders", CUSTOMER, own="self", summary="List own orders"),
+    Permission("GET", "/api/orders/<int:order_id>", SIGNED_IN, own="customer",
+               summary="Get an order (customers: own; managers: last 30 days)"),
+    Permission("POST", "/api/orders/<int:order_id>/cancel", CUSTOMER, own="self", summary="Cancel own order"),
+    Permission("GET", "/api/orders/today", STAFF, summary="Today's orders"),
+    Permission("GET", "/api/orders/search", STAFF, summary="Find an order by number"),
+    Permission("GET", "/api/orders/admin", MANAGEMENT, summary="List all orders (managers: last 30 days)"),
+    Permission("PUT", "/api/orders/<int:order_id>/status", STAFF,
+               summary="Change order status (cashiers: confirmed, processing; refunded: admin)"),
+    Permission("POST", "/api/orders/<int:order_id>/status", STAFF, summary="Same as PUT (alias)"),
+    Permission("PUT", "/api/orders/<int:order_id>/payment-status", STAFF,
+               summary="Change payment status (refunded: admin)"),
+    Permission("POST", "/api/orders/<int:order_id>/payment-status", STAFF, summary="Same as PUT (alias)"),
+    Permission("POST", "/api/orders/<int:order_id>/ship", MANAGEMENT, summary="Ship an order"),
+    Permission("POST", "/api/orders/<int:order_id>/notes", MANAGEMENT, summary="Add an internal note"),
+    Permission("POST", "/api/orders/<int:order_id>/refund", ADMIN, summary="Refund an order"),
+    Permission("DELETE", "/api/orders/<int:order_id>", ADMIN, summary="Delete an order"),
+)
+
+OWN_LABELS = {"": "", "self": "own", "customer": "own (customers)"}
+
+
+def route_key(permission):
+    return permission.method, permission.rule
+
+
+def markdown_matrix():
+    """The README's permission matrix, generated from PERMISSIONS."""
+    header = ["Method", "Path", "What", *(role.capitalize() for role in ROLES), "Own resource only"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for p in PERMISSIONS:
+        cells = ["✓" if role in p.roles else "—" for role in ROLES]
+        path = f"`{p.rule}`" + (" (refresh token)" if p.token == "refresh" else "")
+        lines.append("| " + " | ".join([p.method, path, p.summary, *cells, OWN_LABELS[p.own]]) + " |")
+    return "\n".join(lines) + "\n"
