@@ -55,6 +55,10 @@ class Config:
     DEFAULT_PAGE_SIZE = int(os.environ.get("DEFAULT_PAGE_SIZE", 20))
     MAX_PAGE_SIZE = int(os.environ.get("MAX_PAGE_SIZE", 100))
 
+    # Public catalog reads cached per process, keyed by the catalog version row (every write changes it).
+    CATALOG_CACHE_ENABLED = env_bool("CATALOG_CACHE_ENABLED", True)
+    CATALOG_CACHE_MAX_ENTRIES = int(os.environ.get("CATALOG_CACHE_MAX_ENTRIES", 1024))
+
     # argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19456))
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))

@@ -7,11 +7,13 @@ from app.schemas.category import (CategoryCreateSchema, CategoryListArgs, Catego
 from app.schemas.common import MessageSchema
 from app.services import category_service
 from app.utils.decorators import admin_only, manager_required
+from app.utils.http_cache import catalog_read
 
 blp = Blueprint("categories", __name__, url_prefix="/api/categories", description="The category tree")
 
 
 @blp.route("", methods=["GET"])
+@catalog_read()
 @blp.arguments(CategoryListArgs, location="query")
 @blp.response(200, CategoryListSchema)
 def list_categories(args):
@@ -20,6 +22,7 @@ def list_categories(args):
 
 
 @blp.route("/<int:category_id>", methods=["GET"])
+@catalog_read()
 @blp.response(200, CategoryTreeSchema)
 def get_category(category_id):
     """One category, active or not, with its children and products_count."""
@@ -27,6 +30,7 @@ def get_category(category_id):
 
 
 @blp.route("/slug/<slug>", methods=["GET"])
+@catalog_read()
 @blp.response(200, CategoryTreeSchema)
 def get_category_by_slug(slug):
     """One active category by slug."""

@@ -1,5 +1,5 @@
 """Product routes, and the route serving uploaded product images."""
-from flask import send_from_directory
+from flask import jsonify, send_from_directory
 from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
@@ -8,24 +8,27 @@ from app.enums import MANAGEMENT_ROLES
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreateSchema, ProductPageSchema,
-                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema)
+                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema,
+                                 dump_product_page)
 from app.services import image_service, product_service
 from app.utils.decorators import admin_only, manager_required
-from app.utils.pagination import page_result
+from app.utils.http_cache import catalog_read
 
 blp = Blueprint("products", __name__, url_prefix="/api/products", description="The product catalog")
 uploads_blp = Blueprint("uploads", __name__, description="Uploaded product images")
 
 
 @blp.route("", methods=["GET"])
+@catalog_read()
 @blp.arguments(ProductQueryArgs, location="query")
 @blp.response(200, ProductPageSchema)
 def list_products(args):
     """List active products: filters, search, sort and pagination."""
-    return page_result("products", product_service.list_products(args))
+    return jsonify(dump_product_page(product_service.list_products(args)))
 
 
 @blp.route("/<int:product_id>", methods=["GET"])
+@catalog_read(varies_with_caller=True)
 @blp.response(200, ProductSchema)
 def get_product(product_id):
     """One active product (managers and admins also see inactive ones)."""

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from app.schemas.category import CategorySchema, not_blank
 from app.schemas.common import BlankToNoneMixin, InputSchema, Money, WholeNumber
-from app.utils.pagination import PageArgs, page_schema
+from app.utils.pagination import PageArgs, page_result, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
 MAX_INT = 2**31 - 1
@@ -44,6 +44,40 @@ class ProductWithCategorySchema(ProductSchema):
 
 
 ProductPageSchema = page_schema("ProductPage", "products", ProductSchema)
+
+CENT = Decimal("0.01")
+
+
+def _money(value):
+    return None if value is None else value.quantize(CENT)
+
+
+def _time(value):
+    return None if value is None else value.isoformat()
+
+
+def dump_product(product):
+    """ProductSchema().dump(product) without marshmallow's per-field machinery (the hot list path).
+
+    Must stay identical to the schema's dump: tests/perf/test_fast_dump.py compares them field by field.
+    """
+    return {
+        "id": product.id, "name": product.name, "slug": product.slug, "description": product.description,
+        "price": _money(product.price), "compare_price": _money(product.compare_price),
+        "discount_percentage": product.discount_percentage.quantize(CENT), "sku": product.sku,
+        "barcode": product.barcode, "stock_quantity": product.stock_quantity, "is_in_stock": product.is_in_stock,
+        "category_id": product.category_id, "weight": _money(product.weight), "dimensions": product.dimensions,
+        "image_url": product.display_image_url, "images": product.images or [], "is_active": product.is_active,
+        "is_featured": product.is_featured, "created_at": _time(product.created_at),
+        "updated_at": _time(product.updated_at),
+    }
+
+
+def dump_product_page(pagination):
+    """ProductPageSchema().dump(page_result("products", pagination)), through dump_product."""
+    body = page_result("products", pagination)
+    body["products"] = [dump_product(product) for product in body["products"]]
+    return body
 
 
 def money_value(minimum=Decimal("0"), exclusive=False):

@@ -59,7 +59,7 @@ def test_list_runs_a_fixed_number_of_queries(client, app, count_queries):
         with count_queries() as statements:
             assert client.get("/api/categories").status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 3
+    assert counts[0] == counts[1] <= 4  # three reads, and the catalog version of the response cache
 
 
 def test_get_by_id_includes_inactive_categories(client, tree):

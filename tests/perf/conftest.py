@@ -1,0 +1,39 @@
+"""Helpers of the performance tests: the catalog version row (the table cleaning deletes it) and checkout."""
+import pytest
+
+from app.extensions import db
+from app.models import CatalogState
+from app.models.catalog_state import fresh_version
+
+ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code": "10001", "country": "USA"}
+
+
+@pytest.fixture
+def catalog_version(app):
+    """Put the catalog version row back (as the migration made it) and return a reader of its value."""
+    with app.app_context():
+        if db.session.get(CatalogState, 1) is None:
+            db.session.add(CatalogState(id=1, version=fresh_version()))
+            db.session.commit()
+        db.session.remove()
+
+    def read():
+        with app.app_context():
+            try:
+                return db.session.get(CatalogState, 1).version
+            finally:
+                db.session.remove()
+    return read
+
+
+@pytest.fixture
+def buy(client):
+    """buy(actor, product_id, quantity) checks out a one-line cart; returns the order id."""
+    def place(actor, product_id, quantity=1):
+        response = client.post("/api/cart/items", json={"product_id": product_id, "quantity": quantity},
+                               headers=actor.headers)
+        assert response.status_code == 200, response.get_json()
+        response = client.post("/api/orders", json={"shipping_address": ADDRESS}, headers=actor.headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["order"]["id"]
+    return place

@@ -1,0 +1,234 @@
+"""The catalog response cache: hits are real, and no cached answer outlives a write that changes it."""
+import pytest
+
+from app import create_app
+from app.extensions import db
+from tests.factories import make_category, make_product
+
+LIST = "/api/products?per_page=100"
+
+
+def stock_in_list(client, product_id):
+    return {p["id"]: p["stock_quantity"] for p in client.get(LIST).get_json()["products"]}.get(product_id)
+
+
+def stock_in_get(client, product_id):
+    return client.get(f"/api/products/{product_id}").get_json()["stock_quantity"]
+
+
+def category_names(client):
+    return {c["name"] for c in client.get("/api/categories").get_json()["categories"]}
+
+
+@pytest.fixture
+def shop(app, catalog_version):
+    category = make_category(app, name="Tools")
+    return {"category": category, "product": make_product(app, category, name="Hammer", stock=10)}
+
+
+@pytest.fixture
+def warm(client):
+    """warm(*paths): read each path twice, so later reads would be served from the cache."""
+    def read(*paths):
+        for path in paths:
+            assert client.get(path).status_code == 200
+            assert client.get(path).status_code == 200
+    return read
+
+
+def test_a_repeated_read_is_served_from_the_cache(client, shop, count_queries):
+    for path in (LIST, f"/api/products/{shop['product']}", "/api/categories", f"/api/categories/{shop['category']}"):
+        first = client.get(path)
+        with count_queries() as statements:
+            again = client.get(path)
+        assert again.get_data() == first.get_data()
+        assert len(statements) == 1, path  # only the catalog version
+
+
+def test_cache_off_reads_the_database_every_time(app, client, shop, count_queries):
+    app.config["CATALOG_CACHE_ENABLED"] = False
+    try:
+        client.get(LIST)
+        with count_queries() as statements:
+            assert client.get(LIST).status_code == 200
+        assert len(statements) >= 2
+    finally:
+        app.config["CATALOG_CACHE_ENABLED"] = True
+
+
+def test_product_create_update_delete_are_seen(client, shop, manager, admin, warm):
+    warm(LIST, f"/api/products/{shop['product']}")
+    created = client.post("/api/products/add", headers=manager.headers, json={
+        "name": "Saw", "price": 12.5, "sku": "SAW-1", "stock_quantity": 3, "category_id": shop["category"]})
+    assert created.status_code == 201
+    new_id = created.get_json()["id"]
+    assert stock_in_list(client, new_id) == 3
+
+    assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
+                      json={"name": "Claw hammer", "stock_quantity": 7}).status_code == 200
+    names = {p["name"] for p in client.get(LIST).get_json()["products"]}
+    assert "Claw hammer" in names and "Hammer" not in names
+    assert stock_in_get(client, shop["product"]) == 7
+
+    assert client.delete(f"/api/products/{shop['product']}", headers=admin.headers).status_code == 200
+    assert stock_in_list(client, shop["product"]) is None
+    assert client.get(f"/api/products/{shop['product']}").status_code == 404
+
+
+def test_category_writes_are_seen(client, shop, manager, admin, warm):
+    category = shop["category"]
+    warm("/api/categories", f"/api/categories/{category}")
+    created = client.post("/api/categories", headers=admin.headers, json={"name": "Garden"})
+    assert created.status_code == 201
+    garden = created.get_json()["category"]["id"]
+    assert "Garden" in category_names(client)
+
+    sub = client.post(f"/api/categories/{category}/subcategory", headers=manager.headers, json={"name": "Drills"})
+    assert sub.status_code == 201
+    assert [c["name"] for c in client.get(f"/api/categories/{category}").get_json()["children"]] == ["Drills"]
+
+    assert client.put(f"/api/categories/{category}", headers=manager.headers,
+                      json={"name": "Hand tools"}).status_code == 200
+    assert client.get(f"/api/categories/{category}").get_json()["name"] == "Hand tools"
+    assert "Hand tools" in category_names(client)
+
+    drills = sub.get_json()["category"]["id"]
+    assert client.put("/api/categories/reorder", headers=admin.headers,
+                      json={"updates": [{"id": drills, "parent_id": garden, "position": 1}]}).status_code == 200
+    assert client.get(f"/api/categories/{category}").get_json()["children"] == []
+    assert [c["id"] for c in client.get(f"/api/categories/{garden}").get_json()["children"]] == [drills]
+
+    assert client.delete(f"/api/categories/{drills}", headers=admin.headers).status_code == 200
+    assert "Drills" not in category_names(client)
+    assert client.get(f"/api/categories/{drills}").status_code == 404
+
+
+def test_checkout_and_customer_cancel_change_the_stock_shown(client, shop, customer, warm, buy):
+    product = shop["product"]
+    warm(LIST, f"/api/products/{product}")
+    order_id = buy(customer, product, 3)
+    assert stock_in_list(client, product) == 7 and stock_in_get(client, product) == 7
+    assert client.post(f"/api/orders/{order_id}/cancel", headers=customer.headers).status_code == 200
+    assert stock_in_list(client, product) == 10 and stock_in_get(client, product) == 10
+
+
+def test_staff_cancel_refund_and_order_delete_change_the_stock_shown(client, shop, customer, manager, admin, warm,
+                                                                     buy):
+    product = shop["product"]
+    first, second, third = (buy(customer, product, 1) for _ in range(3))
+    warm(LIST, f"/api/products/{product}")
+    assert stock_in_list(client, product) == 7
+
+    assert client.put(f"/api/orders/{first}/status", headers=manager.headers,
+                      json={"status": "cancelled"}).status_code == 200
+    assert stock_in_list(client, product) == 8 and stock_in_get(client, product) == 8
+
+    assert client.post(f"/api/orders/{second}/refund", headers=admin.headers, json={}).status_code == 200
+    assert stock_in_list(client, product) == 9 and stock_in_get(client, product) == 9
+
+    assert client.delete(f"/api/orders/{third}", headers=admin.headers).status_code == 200
+    assert stock_in_list(client, product) == 10 and stock_in_get(client, product) == 10
+
+
+def test_every_catalog_write_changes_the_version(client, shop, customer, catalog_version, buy):
+    before = catalog_version()
+    buy(customer, shop["product"])
+    assert catalog_version() != before
+
+
+def test_reads_and_other_writes_leave_the_version(client, shop, customer, catalog_version):
+    before = catalog_version()
+    client.get(LIST)
+    client.get("/api/auth/me", headers=customer.headers)
+    assert client.post("/api/cart/items", headers=customer.headers,
+                       json={"product_id": shop["product"], "quantity": 1}).status_code == 200
+    assert catalog_version() == before
+
+
+def test_a_write_through_one_worker_reaches_another(app, client, shop, manager, warm):
+    """Two app instances on one database stand for two gunicorn workers, each with its own memory cache."""
+    other = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other_client = other.test_client()
+    try:
+        assert other_client.get(LIST).status_code == 200
+        assert other_client.get(LIST).status_code == 200
+        assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
+                          json={"stock_quantity": 1}).status_code == 200
+        stock = {p["id"]: p["stock_quantity"] for p in other_client.get(LIST).get_json()["products"]}
+        assert stock[shop["product"]] == 1
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_missing_version_row_means_no_caching(app, client, shop, count_queries):
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM catalog_state"))
+        db.session.commit()
+        db.session.remove()
+    client.get(LIST)
+    with count_queries() as statements:
+        assert client.get(LIST).status_code == 200
+    assert len(statements) > 1  # read from the database, not the cache
+
+
+def test_a_write_recreates_a_deleted_version_row(app, client, shop, manager, catalog_version):
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM catalog_state"))
+        db.session.commit()
+        db.session.remove()
+    assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
+                      json={"stock_quantity": 2}).status_code == 200
+    assert catalog_version() is not None
+
+
+def test_errors_are_not_cached(client, shop, admin):
+    missing = shop["product"] + 1000
+    assert client.get(f"/api/products/{missing}").status_code == 404
+    assert client.get("/api/products?per_page=abc").status_code == 400
+    make_product_response = client.get(f"/api/products/{missing}")
+    assert make_product_response.status_code == 404
+
+
+def test_an_inactive_product_is_shown_to_managers_never_from_the_public_cache(app, client, shop, manager):
+    hidden = make_product(app, shop["category"], is_active=False)
+    assert client.get(f"/api/products/{hidden}").status_code == 404
+    as_manager = client.get(f"/api/products/{hidden}", headers=manager.headers)
+    assert as_manager.status_code == 200
+    assert as_manager.headers["Cache-Control"] == "private, no-cache"
+    assert "Authorization" in as_manager.headers["Vary"]
+    assert client.get(f"/api/products/{hidden}").status_code == 404  # the manager's answer was not shared
+    public = client.get(f"/api/products/{shop['product']}")
+    assert public.headers["Cache-Control"] == "public, no-cache" and "Authorization" in public.headers["Vary"]
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/products/{product}", "/api/categories", "/api/categories/{category}"])
+def test_etag_and_304(client, shop, manager, path):
+    path = path.format(**shop)
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and first.headers["Cache-Control"] == "public, no-cache"
+
+    not_modified = client.get(path, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.get_data() == b""
+    assert not_modified.headers["ETag"] == etag
+    assert client.get(path, headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": "*"}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+    assert client.put(f"/api/products/{shop['product']}", headers=manager.headers, json={"name": "Mallet"}) \
+        .status_code == 200
+    assert client.put(f"/api/categories/{shop['category']}", headers=manager.headers, json={"name": "Mallets"}) \
+        .status_code == 200
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "Mallet" in changed.get_data(as_text=True)
+
+
+def test_etag_without_the_cache(app, client, shop):
+    app.config["CATALOG_CACHE_ENABLED"] = False
+    try:
+        etag = client.get(LIST).headers["ETag"]
+        assert client.get(LIST, headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        app.config["CATALOG_CACHE_ENABLED"] = True
