@@ -1,5 +1,8 @@
 """JWT wiring: who the caller is, read live from the database on every authenticated request."""
+from flask import g
 from flask_jwt_extended import create_access_token, create_refresh_token
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app.errors import error_response
 from app.extensions import db, jwt
@@ -15,9 +18,23 @@ def issue_refresh_token(user):
     return create_refresh_token(identity=str(user.id), additional_claims={"ver": user.token_version})
 
 
+# Built once: the revocation check of every authenticated request, also loading the caller and profile.
+_REVOKED = select(RevokedToken.id).where(RevokedToken.jti == bindparam("jti")).exists()
+_CALLER = (select(_REVOKED, User).where(User.id == bindparam("user_id"))
+           .options(joinedload(User.customer), joinedload(User.employee)))
+
+
 @jwt.token_in_blocklist_loader
 def is_revoked(_header, payload):
-    return db.session.query(RevokedToken.id).filter_by(jti=payload["jti"]).first() is not None
+    """One statement: is the token revoked, and the live caller (so load_user runs no query)."""
+    try:
+        row = db.session.execute(_CALLER, {"jti": payload["jti"], "user_id": int(payload["sub"])}).first()
+    except (TypeError, ValueError, OverflowError):
+        row = None
+    if row is None:  # no such user: load_user answers 401, the revocation is still reported first
+        return db.session.scalar(select(_REVOKED), {"jti": payload["jti"]}) is True
+    g.jwt_caller = row[1]  # the session's identity map holds objects weakly: keep it for load_user
+    return bool(row[0])
 
 
 @jwt.user_lookup_loader

@@ -67,8 +67,10 @@ class ProfileField(fields.Field):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        schema = EmployeeProfileSchema() if hasattr(value, "employee_id") else CustomerProfileSchema()
-        return schema.dump(value)
+        return (_EMPLOYEE_PROFILE if hasattr(value, "employee_id") else _CUSTOMER_PROFILE).dump(value)
+
+
+_EMPLOYEE_PROFILE, _CUSTOMER_PROFILE = EmployeeProfileSchema(), CustomerProfileSchema()  # built once, reused
 
 
 class UserProfileSchema(Schema):
