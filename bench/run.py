@@ -20,6 +20,7 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -295,9 +296,8 @@ def growth_run(args):
                 cursor = deep_cursor(server.url, catalog["products deep page (offset)"])
                 plan = [(label, path, fixed_script(workdir, f"g{n}")) for n, (label, path) in enumerate(catalog.items())
                         if label != "categories"]
-                if cursor is not None:
-                    plan.append(("products deep page (after cursor)", f"/api/products?per_page=20&after={cursor}",
-                                 fixed_script(workdir, "gafter")))
+                plan.append(("products deep page (after cursor)", f"/api/products?per_page=20&after={cursor}",
+                             fixed_script(workdir, "gafter")))
                 plan += [("admin orders per_page=20", "/api/orders/admin?per_page=20",
                           fixed_script(workdir, "gadmin", headers=admin)),
                          ("checkout (POST /api/orders)", "/api/orders",
@@ -324,28 +324,13 @@ def growth_run(args):
 
 
 def deep_cursor(base_url, deep_path):
-    """The next_cursor after the page before the deep page, when the API offers keyset pagination."""
+    """The `after` cursor that starts the deep page (the API's own encoder; cursors are opaque to clients)."""
+    from app.utils.cursor import encode_cursor
+
     page = int(deep_path.rsplit("page=", 1)[1])
     previous = deep_path.replace(f"page={page}", f"page={max(page - 1, 1)}")
-    body = json.loads(urllib.request.urlopen(base_url + previous).read())
-    if not body["products"]:
-        return None
-    try:
-        first = json.loads(urllib.request.urlopen(base_url + "/api/products?per_page=1&after=").read())
-    except OSError:
-        return None
-    if "next_cursor" not in first:
-        return None
-    from urllib.parse import quote
-    last = body["products"][-1]
-    return quote(encode_cursor_like(first["next_cursor"], last), safe="")
-
-
-def encode_cursor_like(sample, last):
-    """Build the cursor for `last` with the API's own encoder (the cursor is opaque to clients)."""
-    sys.path.insert(0, str(ROOT))
-    from app.utils.cursor import encode_cursor
-    return encode_cursor(last["created_at"], last["id"])
+    last = json.loads(urllib.request.urlopen(base_url + previous).read())["products"][-1]
+    return quote(encode_cursor("-created_at", last["created_at"], last["id"]), safe="")
 
 
 def main():

@@ -1,12 +1,18 @@
 """Queries on products."""
-from sqlalchemy import or_, select
+import builtins
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Product
 from app.repositories import category_repository
 from app.repositories.slugs import free_slug
+from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
 SORT_COLUMNS = {"price": Product.price, "name": Product.name, "created_at": Product.created_at}
+SORT_KINDS = {"price": Decimal, "name": str, "created_at": datetime}
 EXACT_SEARCH = {"id": Product.id, "sku": Product.sku, "slug": Product.slug, "barcode": Product.barcode,
                 "category_id": Product.category_id}
 
@@ -21,13 +27,32 @@ def get_active(product_id):
 
 def list(filters, page, per_page):
     """A page of active products matching filters (the keys of ProductQueryArgs)."""
+    stmt, column, descending = _filtered(filters)
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def list_after(filters, after, per_page):
+    """The per_page products following the cursor `after` ("" for the first), in the same order as list()."""
+    stmt, column, descending = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if after:
+        value, row_id = decode_cursor(after, filters["sort"], SORT_KINDS[filters["sort"].lstrip("-")])
+        stmt = stmt.where(after_condition(column, Product.id, value, row_id, descending))
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
+    rows = builtins.list(db.session.scalars(stmt.limit(per_page + 1)))
+    items, has_next = rows[:per_page], len(rows) > per_page
+    last = items[-1] if has_next else None
+    next_cursor = encode_cursor(filters["sort"], getattr(last, column.key), last.id) if last else None
+    return KeysetPage(items=items, total=total, per_page=per_page, has_next=has_next, has_prev=bool(after),
+                      next_cursor=next_cursor)
+
+
+def _filtered(filters):
     stmt = select(Product).where(Product.is_active.is_(True))
     for condition in _conditions(filters):
         stmt = stmt.where(condition)
-    descending = filters["sort"].startswith("-")
-    column = SORT_COLUMNS[filters["sort"].lstrip("-")]
-    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return stmt, SORT_COLUMNS[filters["sort"].lstrip("-")], filters["sort"].startswith("-")
 
 
 def _conditions(filters):

@@ -43,7 +43,12 @@ class ProductWithCategorySchema(ProductSchema):
     category = fields.Nested(CategorySchema)
 
 
-ProductPageSchema = page_schema("ProductPage", "products", ProductSchema)
+class ProductPageSchema(page_schema("ProductPageBase", "products", ProductSchema)):
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
+
+
+ProductPageSchema.__name__ = "ProductPage"
 
 CENT = Decimal("0.01")
 
@@ -77,6 +82,8 @@ def dump_product_page(pagination):
     """ProductPageSchema().dump(page_result("products", pagination)), through dump_product."""
     body = page_result("products", pagination)
     body["products"] = [dump_product(product) for product in body["products"]]
+    if hasattr(pagination, "next_cursor"):
+        body["next_cursor"] = pagination.next_cursor
     return body
 
 
@@ -178,6 +185,9 @@ class ProductQueryArgs(PageArgs):
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(SORTS))
     min_price = fields.Decimal(allow_nan=False, validate=money_value())
     max_price = fields.Decimal(allow_nan=False, validate=money_value())
+    after = fields.String(validate=validate.Length(max=500), metadata={"description": (
+        "Keyset pagination for deep pages: empty for the first page, then the previous page's next_cursor. "
+        "With `after`, `page` is ignored, current_page is null and the answer adds next_cursor.")})
 
     @validates_schema
     def check_search_and_prices(self, data, **kwargs):

@@ -11,7 +11,9 @@ from app.services.unit_of_work import unit_of_work
 
 
 def list_products(args):
-    """A page of active products for the query arguments of ProductQueryArgs."""
+    """A page of active products for the query arguments of ProductQueryArgs (by page number or after a cursor)."""
+    if args.get("after") is not None:
+        return product_repository.list_after(args, args["after"], per_page=args["per_page"])
     return product_repository.list(args, page=args["page"], per_page=args["per_page"])
 
 
