@@ -58,6 +58,8 @@ class Config:
     # Public catalog reads cached per process, keyed by the catalog version row (every write changes it).
     CATALOG_CACHE_ENABLED = env_bool("CATALOG_CACHE_ENABLED", True)
     CATALOG_CACHE_MAX_ENTRIES = int(os.environ.get("CATALOG_CACHE_MAX_ENTRIES", 1024))
+    # Product list totals remembered per catalog version (the count is what grows with the catalog).
+    CATALOG_COUNT_CACHE_ENABLED = env_bool("CATALOG_COUNT_CACHE_ENABLED", True)
 
     # argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19456))

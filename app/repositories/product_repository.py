@@ -25,17 +25,24 @@ def get_active(product_id):
     return db.session.scalar(select(Product).where(Product.id == product_id, Product.is_active.is_(True)))
 
 
-def list(filters, page, per_page):
-    """A page of active products matching filters (the keys of ProductQueryArgs)."""
+def count(filters):
+    """How many active products match filters."""
+    stmt, _column, _descending = _filtered(filters)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def list(filters, page, per_page, total):
+    """A page of active products matching filters (the keys of ProductQueryArgs); total from count()."""
     stmt, column, descending = _filtered(filters)
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = total
+    return pagination
 
 
-def list_after(filters, after, per_page):
+def list_after(filters, after, per_page, total):
     """The per_page products following the cursor `after` ("" for the first), in the same order as list()."""
     stmt, column, descending = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     if after:
         value, row_id = decode_cursor(after, filters["sort"], SORT_KINDS[filters["sort"].lstrip("-")])
         stmt = stmt.where(after_condition(column, Product.id, value, row_id, descending))

@@ -6,44 +6,15 @@ are still current. Only public answers are shared: a read whose answer depends o
 cache whenever an Authorization header is present.
 """
 import hashlib
-import threading
-from collections import OrderedDict
 from functools import wraps
 
 from flask import Response, current_app, make_response, request
 
 from app.repositories import catalog_state_repository
+from app.utils.versioned_cache import VersionedCache
 
 PUBLIC = "public, no-cache"  # stored by browsers and proxies, revalidated (cheaply, with the ETag) each time
 PRIVATE = "private, no-cache"
-
-
-class ResponseCache:
-    """An LRU of (body, etag, mimetype) by request path and query string, for one catalog version."""
-
-    def __init__(self, max_entries):
-        self.max_entries = max_entries
-        self.version = None
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, version, key):
-        with self.lock:
-            if version != self.version:
-                return None
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, version, key, entry):
-        with self.lock:
-            if version != self.version:
-                self.entries.clear()
-                self.version = version
-            self.entries[key] = entry
-            if len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
 
 
 def catalog_read(varies_with_caller=False):
@@ -84,8 +55,4 @@ def _cache():
     config = current_app.config
     if not config.get("CATALOG_CACHE_ENABLED", True):
         return None
-    cache = current_app.extensions.get("catalog_response_cache")
-    if cache is None:
-        cache = current_app.extensions.setdefault("catalog_response_cache",
-                                                  ResponseCache(config.get("CATALOG_CACHE_MAX_ENTRIES", 1024)))
-    return cache
+    return VersionedCache.of(current_app, "catalog_response_cache", config.get("CATALOG_CACHE_MAX_ENTRIES", 1024))

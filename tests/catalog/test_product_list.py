@@ -159,7 +159,8 @@ def test_list_runs_a_fixed_number_of_queries(client, app, category, count_querie
             body = client.get(f"/api/products?per_page={per_page}&category_id={category}&include_subcategories=true")
         assert body.status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 3
+    # page, count, and the catalog version (response cache, count memo); the second read reuses the count
+    assert counts[1] <= counts[0] <= 4
 
 
 def test_get_by_id_returns_an_active_product(client, product):

@@ -232,3 +232,25 @@ def test_etag_without_the_cache(app, client, shop):
         assert client.get(LIST, headers={"If-None-Match": etag}).status_code == 304
     finally:
         app.config["CATALOG_CACHE_ENABLED"] = True
+
+
+def test_remembered_totals_follow_every_write(app, client, shop, customer, manager, admin, buy, count_queries):
+    """With the response cache off, list totals still come from the count memo: it must follow writes too."""
+    app.config["CATALOG_CACHE_ENABLED"] = False
+    try:
+        def total(query=""):
+            return client.get(f"/api/products?per_page=1{query}").get_json()["total"]
+
+        assert total() == 1 and total("&in_stock=true") == 1
+        with count_queries() as statements:
+            assert total() == 1
+        assert len(statements) == 2  # version and page: the count was remembered
+        created = client.post("/api/products/add", headers=manager.headers, json={
+            "name": "Saw", "price": 5, "sku": "SAW-2", "stock_quantity": 1, "category_id": shop["category"]})
+        assert created.status_code == 201 and total() == 2 and total("&in_stock=true") == 2
+        buy(customer, created.get_json()["id"])  # its last unit: out of stock
+        assert total("&in_stock=true") == 1 and total("&in_stock=false") == 1
+        assert client.delete(f"/api/products/{shop['product']}", headers=admin.headers).status_code == 200
+        assert total() == 1 and total("&in_stock=true") == 0
+    finally:
+        app.config["CATALOG_CACHE_ENABLED"] = True

@@ -1,0 +1,37 @@
+"""A small LRU whose entries belong to one version: a new version empties it (see app/models/catalog_state.py)."""
+import threading
+from collections import OrderedDict
+
+
+class VersionedCache:
+    """Entries by key for a single version; get() with another version misses, put() with one starts over."""
+
+    def __init__(self, max_entries):
+        self.max_entries = max_entries
+        self.version = None
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    @classmethod
+    def of(cls, app, name, max_entries):
+        """The app's cache called name (one per process and app), made on first use."""
+        cache = app.extensions.get(name)
+        return cache if cache is not None else app.extensions.setdefault(name, cls(max_entries))
+
+    def get(self, version, key):
+        with self.lock:
+            if version != self.version:
+                return None
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, version, key, entry):
+        with self.lock:
+            if version != self.version:
+                self.entries.clear()
+                self.version = version
+            self.entries[key] = entry
+            if len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
