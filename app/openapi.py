@@ -3,7 +3,7 @@ from flask import abort
 from flask_smorest import Api, Blueprint as SmorestBlueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from app.schemas.common import ErrorSchema
 
@@ -18,13 +18,39 @@ class ShopParser(FlaskParser):
             if req.get_data(cache=True):
                 abort(415, description="Content-Type must be application/json")
             return core.missing
-        data = core.parse_json(req.get_data(cache=True))
+        try:
+            data = core.parse_json(req.get_data(cache=True))
+        except RecursionError:
+            abort(400, description="JSON nested too deeply")
         if not isinstance(data, dict):
             abort(400, description="Request body must be a JSON object")
+        _refuse_nul(data)
         return data
+
+    def load_querystring(self, req, schema):
+        _refuse_nul(list(req.args.items(multi=True)))
+        return super().load_querystring(req, schema)
+
+    def load_headers(self, req, schema):
+        _refuse_nul(req.headers.get("Idempotency-Key", ""))
+        return super().load_headers(req, schema)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(400, description="Malformed JSON in request body")
+
+
+def _refuse_nul(value):
+    """Text with a NUL character is a 400 everywhere: PostgreSQL cannot store or even compare it (a 500 there)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            abort(400, description="Text must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key)
+            _refuse_nul(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_nul(item)
 
 
 class Blueprint(SmorestBlueprint):
@@ -34,14 +60,23 @@ class Blueprint(SmorestBlueprint):
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in our routes: an id past the Integer columns' range matches no route (404), instead of
-    overflowing the database driver (a 500 on SQLite); the OpenAPI description shows the bounds."""
+    """`<int:...>` in our routes: an id past the Integer columns' range is no id of ours, so it becomes 0, which no
+    row has: the service answers its own 404 instead of the database driver overflowing (a 500 on SQLite)."""
 
     MAX_ID = 2**31 - 1
 
+    def to_python(self, value):
+        number = super().to_python(value)
+        return number if number <= self.MAX_ID else 0
+
+
+class TextConverter(UnicodeConverter):
+    """`<name>` in our routes: a path segment holding a NUL character matches no route (404); PostgreSQL would
+    refuse it in a query (a 500 there)."""
+
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", self.MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
 
 
 class ShopApi(Api):
@@ -51,6 +86,7 @@ class ShopApi(Api):
 
     def init_app(self, app, *, spec_kwargs=None):
         app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
+        app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
         super().init_app(app, spec_kwargs=spec_kwargs)
 
     def _register_error_handlers(self):

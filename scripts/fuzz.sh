@@ -66,11 +66,10 @@ fuzz() {  # fuzz <label> <token> [schemathesis options...]
     shift 2
     echo "== fuzz: $label =="
     set +e
-    # From $WORK: schemathesis keeps a cache directory in its working directory.
+    # From $WORK: schemathesis keeps a cache directory in its working directory. One worker: concurrent
+    # ast.parse inside hypothesis trips a CPython 3.11 bug ("AST constructor recursion depth mismatch").
     (cd "$WORK" && "$BIN/schemathesis" run "$BASE/api/openapi.json" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-        # One worker: concurrent ast.parse inside hypothesis trips a CPython 3.11 bug ("AST constructor recursion
-        # depth mismatch") that schemathesis reports as a runtime error.
         --max-examples "$MAX_EXAMPLES" --seed 20240601 --workers 1 --request-timeout 30 \
         --phases examples,coverage,fuzzing --suppress-health-check all --no-color \
         -H "Authorization: Bearer $token" "$@") 2>&1 | tee "$WORK/$label.log"
