@@ -1,4 +1,6 @@
 """Queries on orders; lists load their items and buyers in a fixed number of statements."""
+from datetime import datetime
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -6,6 +8,7 @@ from app.extensions import db
 from app.models import Customer, Order, OrderEvent
 from app.models.base import utcnow
 from app.repositories.stock_repository import MAX_ID
+from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
 
 def _items():
@@ -66,6 +69,23 @@ def list_all(page, per_page, *, status=None, created_since=None):
         stmt = stmt.where(Order.status == status)
     stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).options(_items(), _buyer())
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def list_all_after(after, per_page, *, status=None, created_since=None):
+    """As list_all, but the per_page orders after the cursor `after` ("" for the first): no OFFSET to scan."""
+    stmt = _visible(select(Order), created_since)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if after:
+        value, row_id = decode_cursor(after, "-created_at", datetime)
+        stmt = stmt.where(after_condition(Order.created_at, Order.id, value, row_id, descending=True))
+    rows = db.session.scalars(stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(per_page + 1)
+                              .options(_items(), _buyer())).all()
+    items, has_next = rows[:per_page], len(rows) > per_page
+    next_cursor = encode_cursor("-created_at", items[-1].created_at, items[-1].id) if has_next else None
+    return KeysetPage(items=items, total=total, per_page=per_page, has_next=has_next, has_prev=bool(after),
+                      next_cursor=next_cursor)
 
 
 def list_since(since, limit):

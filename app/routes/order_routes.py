@@ -10,6 +10,7 @@ from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, Custo
                                PaymentStatusUpdateSchema, RefundSchema, ShipOrderSchema, StaffOrderPageSchema,
                                StaffOrderSchema, TodayOrdersSchema)
 from app.services import checkout_service, order_service, order_status_service
+from app.utils.cursor import page_or_keyset_result
 from app.utils.decorators import admin_only, authenticated, customer_only, manager_required, staff_required
 from app.utils.pagination import PageArgs, page_result
 
@@ -78,7 +79,7 @@ def search_order(args):
 @blp.response(200, StaffOrderPageSchema)
 def list_all_orders(args):
     """Every order, newest first, optionally of one status (managers: last 30 days)."""
-    return page_result("orders", order_service.list_all_orders(current_user, **args), with_links=False)
+    return page_or_keyset_result("orders", order_service.list_all_orders(current_user, **args), with_links=False)
 
 
 @blp.route("/<int:order_id>/status", methods=["PUT", "POST"])

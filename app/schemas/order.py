@@ -95,7 +95,12 @@ class CustomerOrderMessageSchema(Schema):
 
 
 CustomerOrderPageSchema = page_schema("CustomerOrderPage", "orders", CustomerOrderSummarySchema, with_links=False)
-StaffOrderPageSchema = page_schema("StaffOrderPage", "orders", StaffOrderListItemSchema, with_links=False)
+class StaffOrderPageSchema(page_schema("StaffOrderPageBase", "orders", StaffOrderListItemSchema, with_links=False)):
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
+
+
+StaffOrderPageSchema.__name__ = "StaffOrderPage"
 
 
 class TodayOrdersSchema(Schema):
@@ -163,6 +168,9 @@ class RefundSchema(InputSchema):
 
 class AdminOrderArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(values(OrderStatus), error=ORDER_STATUS_ERROR))
+    after = fields.String(validate=validate.Length(max=500), metadata={"description": (
+        "Keyset pagination for deep pages: empty for the first page, then the previous page's next_cursor. "
+        "With `after`, `page` is ignored, current_page is null and the answer adds next_cursor.")})
 
 
 class OrderSearchArgs(InputSchema):

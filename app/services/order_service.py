@@ -47,8 +47,10 @@ def find_by_number(order_number, user):
     return order
 
 
-def list_all_orders(user, page, per_page, status=None):
-    """Every order (a manager: the last 30 days), newest first (a page)."""
+def list_all_orders(user, page, per_page, status=None, after=None):
+    """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor."""
+    if after is not None:
+        return order_repository.list_all_after(after, per_page, status=status, created_since=visible_since(user))
     return order_repository.list_all(page, per_page, status=status, created_since=visible_since(user))
 
 

@@ -10,6 +10,7 @@ from math import ceil
 from sqlalchemy import and_, or_
 
 from app.errors import ValidationFailed
+from app.utils.pagination import page_result
 
 _BAD = "Invalid cursor: pass back the next_cursor of a previous page, or an empty value to start."
 
@@ -64,3 +65,11 @@ class KeysetPage:
 
     def __post_init__(self):
         self.pages = ceil(self.total / self.per_page) if self.total else 0
+
+
+def page_or_keyset_result(key, pagination, with_links=True):
+    """page_result(), plus next_cursor when the page was fetched after a cursor (a KeysetPage)."""
+    body = page_result(key, pagination, with_links)
+    if isinstance(pagination, KeysetPage):
+        body["next_cursor"] = pagination.next_cursor
+    return body

@@ -67,3 +67,51 @@ def test_openapi_documents_after_and_next_cursor(client):
     parameters = {p["name"] for p in spec["paths"]["/api/products"]["get"]["parameters"]}
     assert "after" in parameters
     assert "next_cursor" in spec["components"]["schemas"]["ProductPage"]["properties"]
+
+
+@pytest.fixture
+def placed_orders(app, customer, buy):
+    """Seven orders; the first two dated 40 days back (outside a manager's window)."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.models import Order
+    from app.models.base import utcnow
+
+    product = make_product(app, make_category(app), stock=100)
+    ids = [buy(customer, product) for _ in range(7)]
+    with app.app_context():
+        old = utcnow() - timedelta(days=40)
+        db.session.execute(db.update(Order).where(Order.id.in_(ids[:2])).values(created_at=old))
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("who, query", [("admin", ""), ("manager", ""), ("admin", "&status=pending")])
+def test_admin_orders_after_walks_the_same_rows(client, actors, placed_orders, who, query):
+    headers = actors[who].headers
+    by_page = [o["id"] for o in client.get(f"/api/orders/admin?per_page=100{query}", headers=headers)
+               .get_json()["orders"]]
+    walked, cursor = [], ""
+    while cursor is not None:
+        body = client.get(f"/api/orders/admin?per_page=2{query}&after={cursor}", headers=headers).get_json()
+        assert set(body) == {"orders", "total", "pages", "current_page", "per_page", "next_cursor"}
+        assert body["total"] == len(by_page) and body["current_page"] is None
+        walked += [o["id"] for o in body["orders"]]
+        cursor = body["next_cursor"]
+    assert walked == by_page and len(walked) == (5 if who == "manager" else 7)
+
+
+def test_admin_orders_keys_without_after_and_bad_cursor(client, admin, placed_orders):
+    assert set(client.get("/api/orders/admin", headers=admin.headers).get_json()) == {
+        "orders", "total", "pages", "current_page", "per_page"}
+    assert client.get("/api/orders/admin?after=nonsense", headers=admin.headers).status_code == 400
+    product_cursor = cursor_of(["price", "1.00", 3])
+    assert client.get(f"/api/orders/admin?after={product_cursor}", headers=admin.headers).status_code == 400
+
+
+def test_openapi_documents_after_on_admin_orders(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert "after" in {p["name"] for p in spec["paths"]["/api/orders/admin"]["get"]["parameters"]}
+    assert "next_cursor" in spec["components"]["schemas"]["StaffOrderPage"]["properties"]
