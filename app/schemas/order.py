@@ -96,6 +96,7 @@ class CustomerOrderMessageSchema(Schema):
 
 CustomerOrderPageSchema = page_schema("CustomerOrderPage", "orders", CustomerOrderSummarySchema, with_links=False)
 class StaffOrderPageSchema(page_schema("StaffOrderPageBase", "orders", StaffOrderListItemSchema, with_links=False)):
+    current_page = fields.Integer(allow_none=True, metadata={"description": "null when paging by cursor"})
     next_cursor = fields.String(allow_none=True, metadata={
         "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
 

@@ -45,7 +45,6 @@ class ProductWithCategorySchema(ProductSchema):
 
 class ProductPageSchema(page_schema("ProductPageBase", "products", ProductSchema)):
     current_page = fields.Integer(allow_none=True, metadata={"description": "null when paging by cursor"})
-    pages = fields.Integer(allow_none=True, metadata={"description": "null when paging by cursor"})
     next_cursor = fields.String(allow_none=True, metadata={
         "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
 
