@@ -1,4 +1,5 @@
 """flask-smorest glue: the API object, a Blueprint whose request parsing speaks our error envelope."""
+from apispec import BasePlugin
 from flask import abort
 from flask_smorest import Api, Blueprint as SmorestBlueprint
 from webargs import core
@@ -79,10 +80,25 @@ class TextConverter(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\\x00]")
 
 
+class ServerAnswersPlugin(BasePlugin):
+    """Documents what gunicorn answers before the app sees the request: 414 (HTML) for a request line past its
+    limit_request_line."""
+
+    URI_TOO_LONG = {"description": "Request line too long (answered by gunicorn, as HTML)",
+                    "content": {"text/html": {"schema": {"type": "string"}}}}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            operation.setdefault("responses", {}).setdefault("414", self.URI_TOO_LONG)
+
+
 class ShopApi(Api):
     """The API object; HTTP errors are rendered by app.errors, not by flask-smorest."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        super()._init_spec(extra_plugins=[ServerAnswersPlugin(), *(extra_plugins or ())], **kwargs)
 
     def init_app(self, app, *, spec_kwargs=None):
         app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules

@@ -2,7 +2,7 @@
 # Fuzz every operation of /api/openapi.json with schemathesis against a live gunicorn server on a throwaway
 # SQLite database (migrated and seeded): once as a customer, once as an admin, then the token-ending
 # operations (logout, change-password) last. Zero failures or the script fails.
-# Usage: scripts/fuzz.sh    FUZZ_MAX_EXAMPLES=N cases per operation and phase (default 25); FUZZ_KEEP=1 keeps
+# Usage: scripts/fuzz.sh    FUZZ_MAX_EXAMPLES=N cases per operation and phase (default 50); FUZZ_KEEP=1 keeps
 # the database and the server logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ ROOT="$PWD"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [[ -x "$PY" ]] || PY="$(command -v python3)"
 BIN="$(dirname "$PY")"
-MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-25}"
+MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-50}"
 WORK="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE="http://127.0.0.1:$PORT"
