@@ -298,8 +298,14 @@ def growth_run(args):
                         if label != "categories"]
                 plan.append(("products deep page (after cursor)", f"/api/products?per_page=20&after={cursor}",
                              fixed_script(workdir, "gafter")))
+                deep = max(int(facts["orders"] / 20 * 0.9), 1)
+                order_cursor = deep_order_cursor(server.url, deep, admin)
                 plan += [("admin orders per_page=20", "/api/orders/admin?per_page=20",
                           fixed_script(workdir, "gadmin", headers=admin)),
+                         ("admin orders deep page (offset)", f"/api/orders/admin?per_page=20&page={deep}",
+                          fixed_script(workdir, "gadmin_deep", headers=admin)),
+                         ("admin orders deep page (after cursor)", f"/api/orders/admin?per_page=20&after={order_cursor}",
+                          fixed_script(workdir, "gadmin_after", headers=admin)),
                          ("checkout (POST /api/orders)", "/api/orders",
                           checkout_script(workdir, Path(workdir) / "checkout_tokens.txt"))]
                 print(f"{name}: {facts['active_products']} active products, {facts['orders']} orders", flush=True)
@@ -330,6 +336,16 @@ def deep_cursor(base_url, deep_path):
     page = int(deep_path.rsplit("page=", 1)[1])
     previous = deep_path.replace(f"page={page}", f"page={max(page - 1, 1)}")
     last = json.loads(urllib.request.urlopen(base_url + previous).read())["products"][-1]
+    return quote(encode_cursor("-created_at", last["created_at"], last["id"]), safe="")
+
+
+def deep_order_cursor(base_url, page, headers):
+    """The `after` cursor that starts admin orders page `page`."""
+    from app.utils.cursor import encode_cursor
+
+    request = urllib.request.Request(f"{base_url}/api/orders/admin?per_page=20&page={max(page - 1, 1)}",
+                                     headers=headers)
+    last = json.loads(urllib.request.urlopen(request).read())["orders"][-1]
     return quote(encode_cursor("-created_at", last["created_at"], last["id"]), safe="")
 
 
