@@ -118,7 +118,11 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=environment,
                 stdout=log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server that failed to come up must not outlive the test
+            raise
 
     def _wait_ready(self):
         deadline = time.monotonic() + 30
