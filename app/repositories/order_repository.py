@@ -5,8 +5,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Customer, Order, OrderEvent
+from app.models import Customer, Order, OrderEvent, OrderItem, User
 from app.models.base import utcnow
+from app.repositories.rows import CustomerRow, Page, Row, columns, page_total, split
 from app.repositories.stock_repository import MAX_ID
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
@@ -55,33 +56,76 @@ def lock(order_id):
     return result.rowcount == 1
 
 
+# The list pages read columns with Core (see app/repositories/rows.py): orders, buyers and items.
+_ORDER = columns(Order)
+_ORDER_KEYS = [column.key for column in _ORDER]
+_BUYER = [*columns(Customer, "buyer_"), User.email.label("buyer_email")]
+_BUYER_KEYS = [column.key for column in Customer.__table__.c]
+_ITEM = columns(OrderItem)
+_NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
+
+
 def list_for_customer(customer_id, page, per_page):
-    """The customer's orders, newest first, with items (for total_items)."""
-    stmt = (select(Order).where(Order.customer_id == customer_id)
-            .order_by(Order.created_at.desc(), Order.id.desc()).options(_items()))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    """The customer's orders, newest first, as rows with total_items (their unit count) instead of items."""
+    units = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
+             .scalar_subquery())
+    rows = db.session.execute(
+        select(*_ORDER, units.label("total_items")).where(Order.customer_id == customer_id)
+        .order_by(*_NEWEST_FIRST).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    total = page_total(rows, page, per_page, lambda: db.session.scalar(
+        select(func.count(Order.id)).where(Order.customer_id == customer_id)))
+    return Page(items=rows, total=total, page=page, per_page=per_page)
+
+
+def _filters(status, created_since):
+    conditions = [] if status is None else [Order.status == status]
+    return conditions if created_since is None else [*conditions, Order.created_at >= created_since]
+
+
+def _count(conditions):
+    return db.session.scalar(select(func.count(Order.id)).where(*conditions))
+
+
+def _staff_rows(stmt):
+    """Orders (rows with the buyer and the items) of a select of orders: two statements whatever their number."""
+    rows = db.session.execute(
+        stmt.add_columns(*_BUYER).outerjoin(Customer, Customer.id == Order.customer_id)
+        .outerjoin(User, User.id == Customer.user_id)
+    ).all()
+    orders, width = [], len(_ORDER_KEYS)
+    for row in rows:
+        order = split(row, 0, _ORDER_KEYS)
+        buyer = split(row, width, _BUYER_KEYS, CustomerRow)
+        buyer.user = Row(email=row[-1])
+        order.customer = buyer if buyer.id is not None else None
+        order.items = []
+        orders.append(order)
+    if orders:
+        by_id = {order.id: order for order in orders}
+        for item in db.session.execute(select(*_ITEM).where(OrderItem.order_id.in_(list(by_id)))
+                                       .order_by(OrderItem.order_id, OrderItem.id)):
+            by_id[item.order_id].items.append(item)
+    return orders
 
 
 def list_all(page, per_page, *, status=None, created_since=None):
-    """Every order (or those of one status, or since a date), newest first, with items and buyer."""
-    stmt = _visible(select(Order), created_since)
-    if status is not None:
-        stmt = stmt.where(Order.status == status)
-    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).options(_items(), _buyer())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    """Every order (or those of one status, or since a date), newest first, as rows with items and buyer."""
+    conditions = _filters(status, created_since)
+    orders = _staff_rows(select(*_ORDER).where(*conditions).order_by(*_NEWEST_FIRST)
+                         .limit(per_page).offset((page - 1) * per_page))
+    total = page_total(orders, page, per_page, lambda: _count(conditions))
+    return Page(items=orders, total=total, page=page, per_page=per_page)
 
 
 def list_all_after(after, per_page, *, status=None, created_since=None):
     """As list_all, but the per_page orders after the cursor `after` ("" for the first): no OFFSET to scan."""
-    stmt = _visible(select(Order), created_since)
-    if status is not None:
-        stmt = stmt.where(Order.status == status)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    conditions = _filters(status, created_since)
+    total = _count(conditions)
     if after:
         value, row_id = decode_cursor(after, "-created_at", datetime)
-        stmt = stmt.where(after_condition(Order.created_at, Order.id, value, row_id, descending=True))
-    rows = db.session.scalars(stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(per_page + 1)
-                              .options(_items(), _buyer())).all()
+        conditions.append(after_condition(Order.created_at, Order.id, value, row_id, descending=True))
+    rows = _staff_rows(select(*_ORDER).where(*conditions).order_by(*_NEWEST_FIRST).limit(per_page + 1))
     items, has_next = rows[:per_page], len(rows) > per_page
     next_cursor = encode_cursor("-created_at", items[-1].created_at, items[-1].id) if has_next else None
     return KeysetPage(items=items, total=total, per_page=per_page, has_next=has_next, has_prev=bool(after),

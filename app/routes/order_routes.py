@@ -8,11 +8,10 @@ from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, Custo
                                CustomerOrderSchema, IdempotencyHeaderSchema, OrderCreateSchema, OrderMessageSchema,
                                OrderNotesSchema, OrderSearchArgs, OrderStatusUpdateSchema,
                                PaymentStatusUpdateSchema, RefundSchema, ShipOrderSchema, StaffOrderPageSchema,
-                               StaffOrderSchema, TodayOrdersSchema)
+                               StaffOrderSchema, TodayOrdersSchema, dump_order_page)
 from app.services import checkout_service, order_service, order_status_service
-from app.utils.cursor import page_or_keyset_result
 from app.utils.decorators import admin_only, authenticated, customer_only, manager_required, staff_required
-from app.utils.pagination import PageArgs, page_result
+from app.utils.pagination import PageArgs
 
 blp = Blueprint("orders", __name__, url_prefix="/api/orders", description="Checkout and the order lifecycle")
 
@@ -34,7 +33,7 @@ def create_order(data, headers):
 @blp.response(200, CustomerOrderPageSchema)
 def list_my_orders(args):
     """The caller's own orders, newest first, without items."""
-    return page_result("orders", order_service.list_own_orders(current_user, **args), with_links=False)
+    return jsonify(dump_order_page(order_service.list_own_orders(current_user, **args), staff=False))
 
 
 @blp.route("/<int:order_id>", methods=["GET"])
@@ -79,7 +78,7 @@ def search_order(args):
 @blp.response(200, StaffOrderPageSchema)
 def list_all_orders(args):
     """Every order, newest first, optionally of one status (managers: last 30 days)."""
-    return page_or_keyset_result("orders", order_service.list_all_orders(current_user, **args), with_links=False)
+    return jsonify(dump_order_page(order_service.list_all_orders(current_user, **args), staff=True))
 
 
 @blp.route("/<int:order_id>/status", methods=["PUT", "POST"])

@@ -20,8 +20,8 @@ def visible_since(user):
 
 
 def list_own_orders(user, page, per_page):
-    """The customer's orders, newest first (a page)."""
-    customer = customer_repository.get_by_user_id(user.id)
+    """The customer's orders, newest first (a page of rows with total_items, without items)."""
+    customer = user.customer  # loaded with the caller by the token check (app/security.py)
     return order_repository.list_for_customer(customer.id if customer else None, page, per_page)
 
 
@@ -48,7 +48,10 @@ def find_by_number(order_number, user):
 
 
 def list_all_orders(user, page, per_page, status=None, after=None):
-    """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor."""
+    """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor.
+
+    The page holds rows with items and buyer (app/repositories/rows.py), for dump_order_page.
+    """
     if after is not None:
         return order_repository.list_all_after(after, per_page, status=status, created_since=visible_since(user))
     return order_repository.list_all(page, per_page, status=status, created_since=visible_since(user))
