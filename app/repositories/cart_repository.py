@@ -1,11 +1,12 @@
 """Queries on carts and their lines."""
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Cart, CartItem
+from app.models import Cart, CartItem, Product
 from app.models.base import utcnow
+from app.repositories.rows import ProductRow, Row, columns, split
 
 
 def _with_lines():
@@ -18,6 +19,35 @@ def get_for_customer(customer_id):
         select(Cart).where(Cart.customer_id == customer_id).options(_with_lines())
         .execution_options(populate_existing=True)
     )
+
+
+_CART_KEYS = [column.key for column in Cart.__table__.c]
+_LINE_KEYS = [column.key for column in CartItem.__table__.c]
+_PRODUCT_KEYS = [column.key for column in Product.__table__.c]
+_READ = (select(*columns(Cart), *columns(CartItem, "line_"), *columns(Product, "product_"))
+         .outerjoin(CartItem, CartItem.cart_id == Cart.id).outerjoin(Product, Product.id == CartItem.product_id)
+         .where(Cart.customer_id == bindparam("customer_id")).order_by(CartItem.id))
+
+
+def read_for_customer(customer_id):
+    """The customer's cart as a row with its lines and their products, in one statement; None when none.
+
+    For reading only (app/repositories/rows.py); writers use get_for_customer / lock_for_customer.
+    """
+    rows = db.session.execute(_READ, {"customer_id": customer_id}).all()
+    if not rows:
+        return None
+    cart, lines = split(rows[0], 0, _CART_KEYS), []
+    line_at, product_at = len(_CART_KEYS), len(_CART_KEYS) + len(_LINE_KEYS)
+    for row in rows:
+        if row[line_at] is None:  # a cart without lines: one row, the line columns null
+            continue
+        line = split(row, line_at, _LINE_KEYS)
+        product = split(row, product_at, _PRODUCT_KEYS, ProductRow)
+        line.product = product if product.id is not None else None
+        lines.append(line)
+    cart.items = lines
+    return cart
 
 
 def lock_for_customer(customer_id):

@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 
 from app.openapi import Blueprint
 from app.schemas.cart import (AddToCartSchema, CartMessageSchema, CartSchema, CartValidationSchema,
-                              EmptyCartSchema, UpdateCartItemSchema)
+                              EmptyCartSchema, UpdateCartItemSchema, dump_cart)
 from app.services import cart_service
 from app.utils.decorators import authenticated
 
@@ -16,8 +16,8 @@ blp = Blueprint("cart", __name__, url_prefix="/api/cart", description="The calle
 @blp.response(200, {"oneOf": [CartSchema, EmptyCartSchema]})
 def get_cart():
     """The caller's cart with live prices, or {message, cart: null} when they never had one."""
-    cart = cart_service.get_cart(current_user)
-    return jsonify(CartSchema().dump(cart) if cart is not None else {"message": "Cart is empty", "cart": None})
+    cart = cart_service.read_cart(current_user)
+    return jsonify(dump_cart(cart) if cart is not None else {"message": "Cart is empty", "cart": None})
 
 
 @blp.route("/items", methods=["POST"])

@@ -11,6 +11,12 @@ def get_cart(user):
     return cart_repository.get_for_customer(customer.id) if customer else None
 
 
+def read_cart(user):
+    """get_cart for display only: a row with lines and products (one statement), or None."""
+    customer = user.customer  # loaded with the caller by the token check (app/security.py)
+    return cart_repository.read_for_customer(customer.id) if customer else None
+
+
 def add_item(user, product_id, quantity):
     """Add quantity of a product (to its line if there is one); returns the cart."""
     with unit_of_work():
