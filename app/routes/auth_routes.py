@@ -1,6 +1,6 @@
 """Auth routes."""
-from flask import current_app
-from flask_jwt_extended import current_user, get_jwt, jwt_required, verify_jwt_in_request
+from flask import current_app, jsonify
+from flask_jwt_extended import current_user, get_current_user, get_jwt, jwt_required, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
@@ -9,7 +9,7 @@ from app.openapi import Blueprint
 from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResponseSchema, LoginSchema,
                               LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
 from app.schemas.common import MessageSchema
-from app.schemas.user import UserProfileSchema
+from app.schemas.user import UserProfileSchema, dump_profile_view
 from app.services import auth_service, user_service
 from app.utils.decorators import authenticated
 
@@ -61,7 +61,7 @@ def refresh():
 @blp.response(200, UserProfileSchema)
 def me():
     """The caller's account and profile (no profile key for admins)."""
-    return user_service.profile_view(current_user)
+    return jsonify(dump_profile_view(user_service.profile_view(get_current_user())))
 
 
 @blp.route("/change-password", methods=["POST"])
