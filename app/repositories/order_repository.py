@@ -1,7 +1,7 @@
 """Queries on orders; lists load their items and buyers in a fixed number of statements."""
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -65,16 +65,19 @@ _ITEM = columns(OrderItem)
 _NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
 
 
+# Built once (the statement is the costly part of a small page): a customer's orders with their unit counts.
+_UNITS = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
+          .scalar_subquery())
+_OWN = (select(*_ORDER, _UNITS.label("total_items")).where(Order.customer_id == bindparam("customer_id"))
+        .order_by(*_NEWEST_FIRST))
+_OWN_COUNT = select(func.count(Order.id)).where(Order.customer_id == bindparam("customer_id"))
+
+
 def list_for_customer(customer_id, page, per_page):
     """The customer's orders, newest first, as rows with total_items (their unit count) instead of items."""
-    units = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
-             .scalar_subquery())
-    rows = db.session.execute(
-        select(*_ORDER, units.label("total_items")).where(Order.customer_id == customer_id)
-        .order_by(*_NEWEST_FIRST).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    total = page_total(rows, page, per_page, lambda: db.session.scalar(
-        select(func.count(Order.id)).where(Order.customer_id == customer_id)))
+    params = {"customer_id": customer_id}
+    rows = db.session.execute(_OWN.limit(per_page).offset((page - 1) * per_page), params).all()
+    total = page_total(rows, page, per_page, lambda: db.session.scalar(_OWN_COUNT, params))
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
 
@@ -87,12 +90,16 @@ def _count(conditions):
     return db.session.scalar(select(func.count(Order.id)).where(*conditions))
 
 
-def _staff_rows(stmt):
-    """Orders (rows with the buyer and the items) of a select of orders: two statements whatever their number."""
-    rows = db.session.execute(
-        stmt.add_columns(*_BUYER).outerjoin(Customer, Customer.id == Order.customer_id)
-        .outerjoin(User, User.id == Customer.user_id)
-    ).all()
+# Built once: orders newest first with their buyer (profile and email) joined.
+_STAFF_PAGE = (select(*_ORDER, *_BUYER).outerjoin(Customer, Customer.id == Order.customer_id)
+               .outerjoin(User, User.id == Customer.user_id).order_by(*_NEWEST_FIRST))
+_ITEMS_OF = (select(*_ITEM).where(OrderItem.order_id.in_(bindparam("order_ids", expanding=True)))
+             .order_by(OrderItem.order_id, OrderItem.id))
+
+
+def _staff_rows(conditions, limit, offset=0):
+    """Orders (rows with the buyer and the items) matching conditions: two statements whatever their number."""
+    rows = db.session.execute(_STAFF_PAGE.where(*conditions).limit(limit).offset(offset)).all()
     orders, width = [], len(_ORDER_KEYS)
     for row in rows:
         order = split(row, 0, _ORDER_KEYS)
@@ -103,8 +110,7 @@ def _staff_rows(stmt):
         orders.append(order)
     if orders:
         by_id = {order.id: order for order in orders}
-        for item in db.session.execute(select(*_ITEM).where(OrderItem.order_id.in_(list(by_id)))
-                                       .order_by(OrderItem.order_id, OrderItem.id)):
+        for item in db.session.execute(_ITEMS_OF, {"order_ids": list(by_id)}):
             by_id[item.order_id].items.append(item)
     return orders
 
@@ -112,8 +118,7 @@ def _staff_rows(stmt):
 def list_all(page, per_page, *, status=None, created_since=None):
     """Every order (or those of one status, or since a date), newest first, as rows with items and buyer."""
     conditions = _filters(status, created_since)
-    orders = _staff_rows(select(*_ORDER).where(*conditions).order_by(*_NEWEST_FIRST)
-                         .limit(per_page).offset((page - 1) * per_page))
+    orders = _staff_rows(conditions, per_page, (page - 1) * per_page)
     total = page_total(orders, page, per_page, lambda: _count(conditions))
     return Page(items=orders, total=total, page=page, per_page=per_page)
 
@@ -125,7 +130,7 @@ def list_all_after(after, per_page, *, status=None, created_since=None):
     if after:
         value, row_id = decode_cursor(after, "-created_at", datetime)
         conditions.append(after_condition(Order.created_at, Order.id, value, row_id, descending=True))
-    rows = _staff_rows(select(*_ORDER).where(*conditions).order_by(*_NEWEST_FIRST).limit(per_page + 1))
+    rows = _staff_rows(conditions, per_page + 1)
     items, has_next = rows[:per_page], len(rows) > per_page
     next_cursor = encode_cursor("-created_at", items[-1].created_at, items[-1].id) if has_next else None
     return KeysetPage(items=items, total=total, per_page=per_page, has_next=has_next, has_prev=bool(after),
