@@ -1,6 +1,8 @@
 """JWT wiring: who the caller is, read live from the database on every authenticated request."""
 from flask import g
-from flask_jwt_extended import create_access_token, create_refresh_token
+from flask_jwt_extended import create_access_token, create_refresh_token, get_current_user, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -72,3 +74,12 @@ def token_invalid(_reason):
 @jwt.expired_token_loader
 def token_expired(_header, _payload):
     return error_response(401, "Token has expired", "TOKEN_EXPIRED")
+
+
+def optional_caller():
+    """The user of a valid access token, or None: a missing, stale or broken token on a public route is no error."""
+    try:
+        verify_jwt_in_request(optional=True)
+    except (JWTExtendedException, PyJWTError):
+        return None
+    return get_current_user()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Cart, CartItem, Product
 from app.models.base import utcnow
-from app.repositories.rows import ProductRow, Row, columns, split
+from app.repositories.rows import ProductRow, columns, split
 
 
 def _with_lines():

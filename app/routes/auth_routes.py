@@ -1,8 +1,6 @@
 """Auth routes."""
 from flask import current_app, jsonify
-from flask_jwt_extended import current_user, get_current_user, get_jwt, jwt_required, verify_jwt_in_request
-from flask_jwt_extended.exceptions import JWTExtendedException
-from jwt.exceptions import PyJWTError
+from flask_jwt_extended import current_user, get_current_user, get_jwt, jwt_required
 
 from app.extensions import limiter
 from app.openapi import Blueprint
@@ -10,21 +8,13 @@ from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResp
                               LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
 from app.schemas.common import MessageSchema
 from app.schemas.user import UserProfileSchema, dump_profile_view
+from app.security import optional_caller
 from app.services import auth_service, user_service
 from app.utils.decorators import authenticated
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registration, login and tokens")
 
 BEARER = [{"bearerAuth": []}]
-
-
-def caller_or_anonymous():
-    """The user of a valid access token, or None: a stale or bad token on a public route is no error ([COMPAT])."""
-    try:
-        verify_jwt_in_request(optional=True)
-    except (JWTExtendedException, PyJWTError):
-        return None
-    return current_user if get_jwt() else None
 
 
 @blp.route("/register", methods=["POST"])
@@ -34,7 +24,7 @@ def caller_or_anonymous():
 @blp.response(201, RegisterResponseSchema)
 def register(data):
     """Register a customer (public) or, with an admin token, an account of any role."""
-    return auth_service.register(data, caller_or_anonymous())
+    return auth_service.register(data, optional_caller())
 
 
 @blp.route("/login", methods=["POST"])

@@ -1,15 +1,13 @@
 """Product routes, and the route serving uploaded product images."""
 from flask import jsonify, send_from_directory
-from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
-from flask_jwt_extended.exceptions import JWTExtendedException
-from jwt import PyJWTError
+from flask_jwt_extended import current_user
 
-from app.enums import MANAGEMENT_ROLES
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreateSchema, ProductPageSchema,
                                  ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema,
                                  dump_product_page)
+from app.security import optional_caller
 from app.services import image_service, product_service
 from app.utils.decorators import admin_only, manager_required
 from app.utils.http_cache import catalog_read
@@ -32,7 +30,7 @@ def list_products(args):
 @blp.response(200, ProductSchema)
 def get_product(product_id):
     """One active product (managers and admins also see inactive ones)."""
-    return product_service.get_product(product_id, include_inactive=_caller_is_management())
+    return product_service.get_product(product_id, viewer=optional_caller())
 
 
 @blp.route("/add", methods=["POST"])
@@ -75,13 +73,3 @@ def upload_image(data):
 def uploaded_image(name):
     """An uploaded product image, served from UPLOAD_FOLDER wherever it lives."""
     return send_from_directory(image_service.upload_folder(), name, max_age=86400)
-
-
-def _caller_is_management():
-    """True for a valid manager or admin token; a missing or stale token just means a public caller."""
-    try:
-        verify_jwt_in_request(optional=True)
-    except (JWTExtendedException, PyJWTError):
-        return False
-    user = get_current_user()
-    return user is not None and user.role in MANAGEMENT_ROLES

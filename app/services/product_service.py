@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import UserRole
+from app.enums import MANAGEMENT_ROLES, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Product
 from app.repositories import catalog_state_repository, category_repository, product_repository
@@ -39,9 +39,10 @@ def _total(filters):
     return total
 
 
-def get_product(product_id, include_inactive=False):
+def get_product(product_id, viewer=None):
     """One product: active only for the public, any for management."""
-    product = product_repository.get(product_id) if include_inactive else product_repository.get_active(product_id)
+    sees_inactive = viewer is not None and viewer.role in MANAGEMENT_ROLES
+    product = product_repository.get(product_id) if sees_inactive else product_repository.get_active(product_id)
     if product is None:
         raise NotFound("Product not found")
     return product

@@ -2,7 +2,7 @@
 import pytest
 
 from app.extensions import db
-from app.models import Customer, Employee, Order, User
+from app.models import Customer, Order, User
 from app.utils.passwords import verify_password
 from tests.factories import make_user
 from tests.users.conftest import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
