@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Product
 from app.repositories import category_repository
 from app.repositories.slugs import free_slug
+from app.repositories.uniqueness import taken
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
 SORT_COLUMNS = {"price": Product.price, "name": Product.name, "created_at": Product.created_at}
@@ -89,18 +90,11 @@ def _conditions(filters):
 
 
 def sku_taken(sku, exclude_id=None):
-    return _exists(Product.sku == sku, exclude_id)
+    return taken(Product.sku, sku, Product.id, exclude_id)
 
 
 def barcode_taken(barcode, exclude_id=None):
-    return _exists(Product.barcode == barcode, exclude_id)
-
-
-def _exists(condition, exclude_id):
-    stmt = select(Product.id).where(condition)
-    if exclude_id is not None:
-        stmt = stmt.where(Product.id != exclude_id)
-    return db.session.scalar(stmt.limit(1)) is not None
+    return taken(Product.barcode, barcode, Product.id, exclude_id)
 
 
 def free_product_slug(name, current=None):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import contains_eager
 from app.enums import EMPLOYEE_ROLES, UserRole
 from app.extensions import db
 from app.models import Customer, Order, User
+from app.repositories.uniqueness import taken
 
 
 def get(user_id):
@@ -27,18 +28,11 @@ def get_by_login(identifier):
 
 
 def email_taken(email, exclude_id=None):
-    return _taken(User.email == email, exclude_id)
+    return taken(User.email, email, User.id, exclude_id)
 
 
 def username_taken(username, exclude_id=None):
-    return _taken(User.username == username, exclude_id)
-
-
-def _taken(condition, exclude_id):
-    query = select(User.id).where(condition)
-    if exclude_id is not None:
-        query = query.where(User.id != exclude_id)
-    return db.session.scalar(query.limit(1)) is not None
+    return taken(User.username, username, User.id, exclude_id)
 
 
 def has_orders(user_id):
