@@ -119,5 +119,8 @@ def test_test_accounts_are_the_seed_accounts():
         assert re.search(rf"\| {re.escape(email)} .*\| {re.escape(password)} \|", accounts), email
 
 
-def test_performance_section_points_to_the_bench_readme():
-    assert section("Performance").strip() == "See bench/README.md"
+def test_performance_section_has_the_command_the_figures_and_the_ceiling():
+    text = section("Performance")
+    assert "bash bench/run.sh" in text and (ROOT / "bench" / "run.sh").exists()
+    assert "ceiling" in text and "server CPU ms/req" in text
+    assert "(bench/README.md)" in text
