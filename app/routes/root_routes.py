@@ -1,11 +1,10 @@
 """Service information and health checks."""
 from flask import current_app
-from sqlalchemy import text
 
-from app.extensions import db
 from app.openapi import Blueprint
 from app.schemas.common import ErrorSchema
 from app.schemas.root import ApiIndexSchema, LivenessSchema, ReadinessSchema, ServiceIndexSchema
+from app.services import health_service
 
 blp = Blueprint("root", __name__, description="Service information and health")
 
@@ -63,5 +62,4 @@ def api_index():
 @blp.alt_response(503, schema=ErrorSchema, description="The database does not answer")
 def readiness():
     """Readiness: the database answers (503 when it does not)."""
-    db.session.execute(text("SELECT 1"))
-    return {"status": "healthy", "database": "ok"}
+    return health_service.readiness()
