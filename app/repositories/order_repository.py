@@ -69,14 +69,14 @@ _NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
 _UNITS = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
           .scalar_subquery())
 _OWN = (select(*_ORDER, _UNITS.label("total_items")).where(Order.customer_id == bindparam("customer_id"))
-        .order_by(*_NEWEST_FIRST))
+        .order_by(*_NEWEST_FIRST).limit(bindparam("limit")).offset(bindparam("offset")))
 _OWN_COUNT = select(func.count(Order.id)).where(Order.customer_id == bindparam("customer_id"))
 
 
 def list_for_customer(customer_id, page, per_page):
     """The customer's orders, newest first, as rows with total_items (their unit count) instead of items."""
     params = {"customer_id": customer_id}
-    rows = db.session.execute(_OWN.limit(per_page).offset((page - 1) * per_page), params).all()
+    rows = db.session.execute(_OWN, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
     total = page_total(rows, page, per_page, lambda: db.session.scalar(_OWN_COUNT, params))
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
@@ -86,20 +86,26 @@ def _filters(status, created_since):
     return conditions if created_since is None else [*conditions, Order.created_at >= created_since]
 
 
+_COUNT = select(func.count(Order.id))
+
+
 def _count(conditions):
-    return db.session.scalar(select(func.count(Order.id)).where(*conditions))
+    return db.session.scalar(_COUNT.where(*conditions) if conditions else _COUNT)
 
 
-# Built once: orders newest first with their buyer (profile and email) joined.
+# Built once (limit and offset bound per request, so an unfiltered page reuses the statement and its cache
+# key): orders newest first with their buyer (profile and email) joined.
 _STAFF_PAGE = (select(*_ORDER, *_BUYER).outerjoin(Customer, Customer.id == Order.customer_id)
-               .outerjoin(User, User.id == Customer.user_id).order_by(*_NEWEST_FIRST))
+               .outerjoin(User, User.id == Customer.user_id).order_by(*_NEWEST_FIRST)
+               .limit(bindparam("limit")).offset(bindparam("offset")))
 _ITEMS_OF = (select(*_ITEM).where(OrderItem.order_id.in_(bindparam("order_ids", expanding=True)))
              .order_by(OrderItem.order_id, OrderItem.id))
 
 
 def _staff_rows(conditions, limit, offset=0):
     """Orders (rows with the buyer and the items) matching conditions: two statements whatever their number."""
-    rows = db.session.execute(_STAFF_PAGE.where(*conditions).limit(limit).offset(offset)).all()
+    stmt = _STAFF_PAGE.where(*conditions) if conditions else _STAFF_PAGE
+    rows = db.session.execute(stmt, {"limit": limit, "offset": offset}).all()
     orders, width = [], len(_ORDER_KEYS)
     for row in rows:
         order = split(row, 0, _ORDER_KEYS)
