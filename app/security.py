@@ -4,11 +4,11 @@ from flask_jwt_extended import create_access_token, create_refresh_token, get_cu
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import error_response
 from app.extensions import db, jwt
-from app.models import RevokedToken, User
+from app.models import Customer, Employee, RevokedToken, User
 
 
 def issue_access_token(user):
@@ -20,10 +20,12 @@ def issue_refresh_token(user):
     return create_refresh_token(identity=str(user.id), additional_claims={"ver": user.token_version})
 
 
-# Built once: the revocation check of every authenticated request, also loading the caller and profile.
+# Built once: the revocation check of every authenticated request, also loading the caller and both profiles.
+# The profiles are plain outer-joined entities handed to the relationships (set_committed_value): the same
+# objects joinedload would give, without its per-request eager-loading machinery.
 _REVOKED = select(RevokedToken.id).where(RevokedToken.jti == bindparam("jti")).exists()
-_CALLER = (select(_REVOKED, User).where(User.id == bindparam("user_id"))
-           .options(joinedload(User.customer), joinedload(User.employee)))
+_CALLER = (select(_REVOKED, User, Customer, Employee).outerjoin(Customer, Customer.user_id == User.id)
+           .outerjoin(Employee, Employee.user_id == User.id).where(User.id == bindparam("user_id")))
 
 
 @jwt.token_in_blocklist_loader
@@ -35,8 +37,11 @@ def is_revoked(_header, payload):
         row = None
     if row is None:  # no such user: load_user answers 401, the revocation is still reported first
         return db.session.scalar(select(_REVOKED), {"jti": payload["jti"]}) is True
-    g.jwt_caller = row[1]  # the session's identity map holds objects weakly: keep it for load_user
-    return bool(row[0])
+    revoked, user, customer, employee = row
+    set_committed_value(user, "customer", customer)
+    set_committed_value(user, "employee", employee)
+    g.jwt_caller = user  # the session's identity map holds objects weakly: keep it for load_user
+    return bool(revoked)
 
 
 @jwt.user_lookup_loader
