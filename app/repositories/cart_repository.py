@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Cart, CartItem, Product
 from app.models.base import utcnow
-from app.repositories.rows import ProductRow, columns, split
+from app.repositories.rows import ProductRow, columns, core_rows, split
 
 
 def _with_lines():
@@ -34,7 +34,7 @@ def read_for_customer(customer_id):
 
     For reading only (app/repositories/rows.py); writers use get_for_customer / lock_for_customer.
     """
-    rows = db.session.execute(_READ, {"customer_id": customer_id}).all()
+    rows = core_rows(_READ, {"customer_id": customer_id})
     if not rows:
         return None
     cart, lines = split(rows[0], 0, _CART_KEYS), []

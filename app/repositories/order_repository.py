@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Customer, Order, OrderEvent, OrderItem, User
 from app.models.base import utcnow
-from app.repositories.rows import CustomerRow, Page, Row, columns, page_total, split
+from app.repositories.rows import CustomerRow, Page, Row, columns, core_rows, page_total, split
 from app.repositories.stock_repository import MAX_ID
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
@@ -76,7 +76,7 @@ _OWN_COUNT = select(func.count(Order.id)).where(Order.customer_id == bindparam("
 def list_for_customer(customer_id, page, per_page):
     """The customer's orders, newest first, as rows with total_items (their unit count) instead of items."""
     params = {"customer_id": customer_id}
-    rows = db.session.execute(_OWN, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    rows = core_rows(_OWN, {**params, "limit": per_page, "offset": (page - 1) * per_page})
     total = page_total(rows, page, per_page, lambda: db.session.scalar(_OWN_COUNT, params))
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
@@ -105,7 +105,7 @@ _ITEMS_OF = (select(*_ITEM).where(OrderItem.order_id.in_(bindparam("order_ids", 
 def _staff_rows(conditions, limit, offset=0):
     """Orders (rows with the buyer and the items) matching conditions: two statements whatever their number."""
     stmt = _STAFF_PAGE.where(*conditions) if conditions else _STAFF_PAGE
-    rows = db.session.execute(stmt, {"limit": limit, "offset": offset}).all()
+    rows = core_rows(stmt, {"limit": limit, "offset": offset})
     orders, width = [], len(_ORDER_KEYS)
     for row in rows:
         order = split(row, 0, _ORDER_KEYS)
@@ -116,7 +116,7 @@ def _staff_rows(conditions, limit, offset=0):
         orders.append(order)
     if orders:
         by_id = {order.id: order for order in orders}
-        for item in db.session.execute(_ITEMS_OF, {"order_ids": list(by_id)}):
+        for item in core_rows(_ITEMS_OF, {"order_ids": list(by_id)}):
             by_id[item.order_id].items.append(item)
     return orders
 

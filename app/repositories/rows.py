@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from math import ceil
 from types import SimpleNamespace
 
+from app.extensions import db
 from app.models import Customer, Product
 
 
@@ -26,6 +27,14 @@ class ProductRow(Row):
     is_in_stock = Product.is_in_stock
     discount_percentage = Product.discount_percentage
     display_image_url = Product.display_image_url
+
+
+def core_rows(stmt, params):
+    """The rows of a column select, run on the session's connection (its transaction) without the ORM result
+    layer, which costs ~0.1 ms a statement here. Pending changes are flushed first, as autoflush would."""
+    session = db.session
+    session.flush()  # returns at once when nothing is pending
+    return session.connection().execute(stmt, params).all()
 
 
 def columns(model, prefix=""):
