@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Customer, Order, OrderEvent, OrderItem, User
 from app.models.base import utcnow
-from app.repositories.rows import CustomerRow, Page, Row, columns, core_rows, page_total, split
+from app.repositories.rows import CustomerRow, Page, Row, columns, core_rows, core_scalar, page_total, split
 from app.repositories.stock_repository import MAX_ID
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
@@ -77,7 +77,7 @@ def list_for_customer(customer_id, page, per_page):
     """The customer's orders, newest first, as rows with total_items (their unit count) instead of items."""
     params = {"customer_id": customer_id}
     rows = core_rows(_OWN, {**params, "limit": per_page, "offset": (page - 1) * per_page})
-    total = page_total(rows, page, per_page, lambda: db.session.scalar(_OWN_COUNT, params))
+    total = page_total(rows, page, per_page, lambda: core_scalar(_OWN_COUNT, params))
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
 
@@ -90,7 +90,7 @@ _COUNT = select(func.count(Order.id))
 
 
 def _count(conditions):
-    return db.session.scalar(_COUNT.where(*conditions) if conditions else _COUNT)
+    return core_scalar(_COUNT.where(*conditions) if conditions else _COUNT)
 
 
 # Built once (limit and offset bound per request, so an unfiltered page reuses the statement and its cache
