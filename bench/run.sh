@@ -8,13 +8,6 @@ if ! command -v wrk >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-if [[ ! -x .venv/bin/python ]]; then
-    python3 -m venv .venv || {
-        rm -rf .venv
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv .venv
-    }
-fi
-.venv/bin/pip install -q -r requirements.txt
+source scripts/venv.sh
+ensure_venv requirements.txt
 exec .venv/bin/python -m bench.run "$@"

@@ -13,7 +13,8 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 BIN="$(dirname "$PY")"
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-50}"
 WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+source scripts/services.sh
+PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 GUNICORN_PID=
 

@@ -8,16 +8,8 @@ NEWMAN_VERSION=6.2.2
 NEWMAN=.tools/node_modules/.bin/newman
 COLLECTION=postman/Go2Market.postman_collection.json
 
-if [[ ! -x .venv/bin/gunicorn ]]; then
-    # Debian ships venv separately; without it `python3 -m venv` fails.
-    [[ -x .venv/bin/python ]] || python3 -m venv .venv || {
-        rm -rf .venv
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv .venv
-    }
-    .venv/bin/pip install -q -r requirements-dev.txt
-fi
+source scripts/venv.sh
+[[ -x .venv/bin/gunicorn ]] || ensure_venv requirements-dev.txt
 if [[ "$("$NEWMAN" --version 2>/dev/null)" != "$NEWMAN_VERSION" ]]; then
     npm install --prefix .tools --no-audit --no-fund --loglevel=error "newman@$NEWMAN_VERSION" >/dev/null
 fi
@@ -36,7 +28,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 random_secret() { .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))'; }
-PORT="$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+source scripts/services.sh
+PORT="$(free_port)"
 mkdir -p "$WORK/uploads"
 export FLASK_APP=run.py FLASK_ENV=production RATELIMIT_ENABLED=false
 export SECRET_KEY="$(random_secret)" JWT_SECRET_KEY="$(random_secret)"

@@ -4,14 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ ! -x .venv/bin/python ]]; then
-    python3 -m venv .venv || {
-        rm -rf .venv
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv .venv
-    }
-fi
-.venv/bin/pip install -q -r requirements-local.txt
+source scripts/venv.sh
+ensure_venv requirements-local.txt
 
 export FLASK_APP=run.py FLASK_ENV="${FLASK_ENV:-development}"
 .venv/bin/flask db upgrade

@@ -3,7 +3,7 @@
 # `trap stop_services EXIT`. Only processes started here are ever stopped.
 # Exports: SERVICES_DIR, PG_PORT, PG_URL, REDIS_PORT, REDIS_URL.
 
-_free_port() {
+free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
@@ -48,7 +48,7 @@ start_postgres() {
     _services_dir
     chown postgres "$SERVICES_DIR"
     PG_DATA="$SERVICES_DIR/data"
-    PG_PORT="$(_free_port)"
+    PG_PORT="$(free_port)"
     # Subshell cd: the postgres user may not be able to read the caller's cwd.
     # --locale=C: works without generated locales and sorts like SQLite.
     (cd "$SERVICES_DIR" &&
@@ -68,7 +68,7 @@ start_postgres() {
 start_redis() {
     ensure_redis
     _services_dir
-    REDIS_PORT="$(_free_port)"
+    REDIS_PORT="$(free_port)"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
         --daemonize yes --pidfile "$SERVICES_DIR/redis.pid" --dir "$SERVICES_DIR" \
         --logfile "$SERVICES_DIR/redis.log"

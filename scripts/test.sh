@@ -15,16 +15,8 @@ case "$TEST_DB" in
     *) echo "TEST_DB must be sqlite or postgres (or unset for both)" >&2; exit 2 ;;
 esac
 
-if [[ ! -x .venv/bin/python ]]; then
-    # Debian ships venv separately; without it `python3 -m venv` fails.
-    python3 -m venv .venv || {
-        rm -rf .venv
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv .venv
-    }
-fi
-.venv/bin/pip install -q -r requirements-dev.txt
+source scripts/venv.sh
+ensure_venv requirements-dev.txt
 
 source scripts/services.sh
 trap stop_services EXIT
