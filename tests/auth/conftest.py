@@ -6,12 +6,6 @@ from datetime import timedelta
 import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token
 
-USER_KEYS = {"id", "email", "username", "role", "is_active", "created_at", "updated_at"}
-CUSTOMER_PROFILE_KEYS = {"id", "user_id", "first_name", "last_name", "full_name", "phone", "address",
-                         "created_at", "updated_at"}
-EMPLOYEE_PROFILE_KEYS = CUSTOMER_PROFILE_KEYS | {"employee_id", "hire_date", "shift_start", "shift_end", "salary"}
-ADDRESS_KEYS = {"line1", "line2", "city", "state", "postal_code", "country"}
-
 
 @pytest.fixture
 def signup():

@@ -2,7 +2,7 @@
 import pytest
 from flask_jwt_extended import decode_token
 
-from tests.auth.conftest import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
+from tests.shapes import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
 from tests.factories import bearer, make_user
 
 LOGIN = "/api/auth/login"

@@ -3,7 +3,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Customer, Employee, User
-from tests.auth.conftest import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
+from tests.shapes import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
 from tests.factories import bearer
 
 URL = "/api/auth/register"

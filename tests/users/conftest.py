@@ -1,4 +1,4 @@
-"""User-domain fixtures: key sets of the [COMPAT] shapes and an order builder."""
+"""User-domain fixtures: the user page keys and an order builder."""
 from decimal import Decimal
 
 import pytest
@@ -6,10 +6,6 @@ import pytest
 from app.extensions import db
 from app.models import Order
 
-USER_KEYS = {"id", "email", "username", "role", "is_active", "created_at", "updated_at"}
-CUSTOMER_PROFILE_KEYS = {"id", "user_id", "first_name", "last_name", "full_name", "phone", "address",
-                         "created_at", "updated_at"}
-EMPLOYEE_PROFILE_KEYS = CUSTOMER_PROFILE_KEYS | {"employee_id", "hire_date", "shift_start", "shift_end", "salary"}
 PAGE_KEYS = {"total", "pages", "current_page", "per_page", "has_next", "has_prev"}
 
 

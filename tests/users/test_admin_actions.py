@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models import Customer, Order, User
 from app.utils.passwords import verify_password
 from tests.factories import make_user
-from tests.users.conftest import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
+from tests.shapes import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
 
 
 def _user(app, user_id):

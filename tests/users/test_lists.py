@@ -2,7 +2,8 @@
 import pytest
 
 from tests.factories import make_user
-from tests.users.conftest import CUSTOMER_PROFILE_KEYS, PAGE_KEYS, USER_KEYS
+from tests.shapes import CUSTOMER_PROFILE_KEYS, USER_KEYS
+from tests.users.conftest import PAGE_KEYS
 
 
 def test_users_lists_everyone_including_banned(client, app, actors):

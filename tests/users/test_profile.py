@@ -1,7 +1,7 @@
 """GET and PUT /api/users/profile."""
 import pytest
 
-from tests.users.conftest import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
+from tests.shapes import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
 
 URL = "/api/users/profile"
 CHANGES = {"first_name": "New", "last_name": "Name", "phone": "555-0000", "address_line1": "1 Road",
