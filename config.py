@@ -33,6 +33,11 @@ class Config:
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=int(os.environ.get("JWT_ACCESS_TOKEN_EXPIRES", 3600)))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=int(os.environ.get("JWT_REFRESH_TOKEN_EXPIRES", 2592000)))
     JWT_ERROR_MESSAGE_KEY = "error"
+    # Tokens travel in the Authorization header only: no cookies, so no csrf claim in them.
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_COOKIE_CSRF_PROTECT = False
+    # Verified tokens remembered per process until their exp (app/utils/verified_tokens.py); 0 turns it off.
+    JWT_VERIFIED_CACHE_SIZE = int(os.environ.get("JWT_VERIFIED_CACHE_SIZE", 4096))
 
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'ecommerce_dev.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -58,6 +63,10 @@ class Config:
     # Public catalog reads cached per process, keyed by the catalog version row (every write changes it).
     CATALOG_CACHE_ENABLED = env_bool("CATALOG_CACHE_ENABLED", True)
     CATALOG_CACHE_MAX_ENTRIES = int(os.environ.get("CATALOG_CACHE_MAX_ENTRIES", 1024))
+    # Authenticated order lists cached per process and audience, keyed by the orders version (every order or
+    # buyer write changes it).
+    PRIVATE_CACHE_ENABLED = env_bool("PRIVATE_CACHE_ENABLED", True)
+    PRIVATE_CACHE_MAX_ENTRIES = int(os.environ.get("PRIVATE_CACHE_MAX_ENTRIES", 4096))
     # Product list totals remembered per catalog version (the count is what grows with the catalog).
     CATALOG_COUNT_CACHE_ENABLED = env_bool("CATALOG_COUNT_CACHE_ENABLED", True)
 

@@ -2,13 +2,14 @@
 import sqlite3
 
 from flask_cors import CORS
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+
+from app.utils.verified_tokens import CachingJWTManager
 
 # Named constraints so that Alembic migrations are identical on every database.
 NAMING_CONVENTION = {
@@ -21,7 +22,7 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-jwt = JWTManager()
+jwt = CachingJWTManager()
 cors = CORS()
 limiter = Limiter(key_func=get_remote_address)
 
