@@ -1,7 +1,7 @@
 """All tables, imported so that SQLAlchemy and Alembic see every model."""
 from app.models.cart import Cart
 from app.models.cart_item import CartItem
-from app.models.catalog_state import CatalogState
+from app.models.data_version import DataVersion
 from app.models.category import Category
 from app.models.customer import Customer
 from app.models.employee import Employee
@@ -14,6 +14,6 @@ from app.models.revoked_token import RevokedToken
 from app.models.user import User
 
 __all__ = [
-    "Cart", "CartItem", "CatalogState", "Category", "Customer", "Employee", "IdempotencyRecord", "Order",
+    "Cart", "CartItem", "Category", "Customer", "DataVersion", "Employee", "IdempotencyRecord", "Order",
     "OrderEvent", "OrderItem", "Product", "RevokedToken", "User",
 ]

@@ -2,6 +2,7 @@
 from flask import jsonify
 from flask_jwt_extended import current_user
 
+from app.models.data_version import ORDERS
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, CustomerOrderPageSchema,
@@ -11,6 +12,7 @@ from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, Custo
                                StaffOrderSchema, TodayOrdersSchema, dump_order_page)
 from app.services import checkout_service, order_service, order_status_service
 from app.utils.decorators import admin_only, authenticated, customer_only, manager_required, staff_required
+from app.utils.http_cache import private_read
 from app.utils.pagination import PageArgs
 
 blp = Blueprint("orders", __name__, url_prefix="/api/orders", description="Checkout and the order lifecycle")
@@ -29,6 +31,7 @@ def create_order(data, headers):
 
 @blp.route("", methods=["GET"])
 @customer_only
+@private_read(ORDERS, order_service.own_orders_audience)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CustomerOrderPageSchema)
 def list_my_orders(args):
@@ -74,6 +77,7 @@ def search_order(args):
 
 @blp.route("/admin", methods=["GET"])
 @manager_required
+@private_read(ORDERS, order_service.all_orders_audience)
 @blp.arguments(AdminOrderArgs, location="query")
 @blp.response(200, StaffOrderPageSchema)
 def list_all_orders(args):

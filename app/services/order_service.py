@@ -19,6 +19,16 @@ def visible_since(user):
     return utcnow() - MANAGER_WINDOW if user.role == UserRole.MANAGER else None
 
 
+def own_orders_audience(user):
+    """Whose view a customer's order list is (its cache key): theirs alone."""
+    return ("customer", user.id)
+
+
+def all_orders_audience(user):
+    """Whose view the staff order list is: every admin's alike; None for a manager, whose 30 days move on."""
+    return "all" if visible_since(user) is None else None
+
+
 def list_own_orders(user, page, per_page):
     """The customer's orders, newest first (a page of rows with total_items, without items)."""
     customer = user.customer  # loaded with the caller by the token check (app/security.py)

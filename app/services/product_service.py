@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.enums import MANAGEMENT_ROLES, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Product
-from app.repositories import catalog_state_repository, category_repository, product_repository
+from app.models.data_version import CATALOG
+from app.repositories import category_repository, data_version_repository, product_repository
 from app.services.unit_of_work import unit_of_work
 from app.utils.versioned_cache import VersionedCache
 
@@ -29,7 +30,7 @@ def _total(filters):
     if not config.get("CATALOG_COUNT_CACHE_ENABLED", True):
         return product_repository.count(filters)
     key = tuple(sorted((name, str(value)) for name, value in filters.items() if name not in PAGING_ARGS))
-    version = catalog_state_repository.current_version()  # read before the count it labels
+    version = data_version_repository.current_version(CATALOG)  # read before the count it labels
     cache = VersionedCache.of(current_app, "catalog_count_cache", config.get("CATALOG_CACHE_MAX_ENTRIES", 1024))
     total = cache.get(version, key) if version is not None else None
     if total is None:

@@ -1,4 +1,4 @@
-"""A small LRU whose entries belong to one version: a new version empties it (see app/models/catalog_state.py)."""
+"""A small LRU whose entries belong to one version: a new version empties it (see app/models/data_version.py)."""
 import threading
 from collections import OrderedDict
 

@@ -2,8 +2,8 @@
 import pytest
 
 from app.extensions import db
-from app.models import CatalogState
-from app.models.catalog_state import fresh_version
+from app.models import DataVersion
+from app.models.data_version import CATALOG, fresh_version
 
 ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code": "10001", "country": "USA"}
 
@@ -12,15 +12,15 @@ ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code
 def catalog_version(app):
     """Put the catalog version row back (as the migration made it) and return a reader of its value."""
     with app.app_context():
-        if db.session.get(CatalogState, 1) is None:
-            db.session.add(CatalogState(id=1, version=fresh_version()))
+        if db.session.get(DataVersion, CATALOG) is None:
+            db.session.add(DataVersion(id=CATALOG, version=fresh_version()))
             db.session.commit()
         db.session.remove()
 
     def read():
         with app.app_context():
             try:
-                return db.session.get(CatalogState, 1).version
+                return db.session.get(DataVersion, CATALOG).version
             finally:
                 db.session.remove()
     return read

@@ -163,7 +163,7 @@ def test_a_write_through_one_worker_reaches_another(app, client, shop, manager, 
 
 def test_missing_version_row_means_no_caching(app, client, shop, count_queries):
     with app.app_context():
-        db.session.execute(db.text("DELETE FROM catalog_state"))
+        db.session.execute(db.text("DELETE FROM data_versions"))
         db.session.commit()
         db.session.remove()
     client.get(LIST)
@@ -174,7 +174,7 @@ def test_missing_version_row_means_no_caching(app, client, shop, count_queries):
 
 def test_a_write_recreates_a_deleted_version_row(app, client, shop, manager, catalog_version):
     with app.app_context():
-        db.session.execute(db.text("DELETE FROM catalog_state"))
+        db.session.execute(db.text("DELETE FROM data_versions"))
         db.session.commit()
         db.session.remove()
     assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
