@@ -3,6 +3,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from flask.sessions import SessionInterface
 
 from app.extensions import cors, db, jwt, limiter, migrate
 from app.openapi import ShopApi
@@ -11,11 +12,22 @@ from config import get_config
 log = logging.getLogger("app.requests")
 
 
+class NoCookieSessions(SessionInterface):
+    """The API keeps no state in cookies (tokens travel in headers): no session cookie is read or signed."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses its NullSession
+
+    def save_session(self, app, session, response):
+        pass
+
+
 def create_app(config_name=None, overrides=None):
     """Build the app for an environment name (FLASK_ENV by default) and optional config overrides."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(get_config(config_name))
     app.config.update(overrides or {})
+    app.session_interface = NoCookieSessions()
     register_json(app)
     register_extensions(app)
     register_blueprints(app)
@@ -72,7 +84,7 @@ def register_request_hooks(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if "started" in g:
+        if "started" in g and log.isEnabledFor(logging.INFO):
             elapsed_ms = (time.perf_counter() - g.started) * 1000
             log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
         return response
