@@ -1,29 +1,41 @@
-"""Helpers of the performance tests: the catalog version row (the table cleaning deletes it) and checkout."""
+"""Helpers of the performance tests: the data version rows (the table cleaning deletes them) and checkout."""
 import pytest
 
 from app.extensions import db
 from app.models import DataVersion
-from app.models.data_version import CATALOG, fresh_version
+from app.models.data_version import CATALOG, ORDERS, fresh_version
 
 ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code": "10001", "country": "USA"}
 
 
-@pytest.fixture
-def catalog_version(app):
-    """Put the catalog version row back (as the migration made it) and return a reader of its value."""
+def restore_version(app, scope):
+    """Put a data version row back (as the migration made it; the table cleaning deletes it); returns its reader."""
     with app.app_context():
-        if db.session.get(DataVersion, CATALOG) is None:
-            db.session.add(DataVersion(id=CATALOG, version=fresh_version()))
+        if db.session.get(DataVersion, scope) is None:
+            db.session.add(DataVersion(id=scope, version=fresh_version()))
             db.session.commit()
         db.session.remove()
 
     def read():
         with app.app_context():
             try:
-                return db.session.get(DataVersion, CATALOG).version
+                row = db.session.get(DataVersion, scope)
+                return row.version if row is not None else None
             finally:
                 db.session.remove()
     return read
+
+
+@pytest.fixture
+def catalog_version(app):
+    """The catalog version row, put back; returns a reader of its value."""
+    return restore_version(app, CATALOG)
+
+
+@pytest.fixture
+def orders_version(app):
+    """The orders version row, put back; returns a reader of its value."""
+    return restore_version(app, ORDERS)
 
 
 @pytest.fixture
