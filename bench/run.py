@@ -27,6 +27,7 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+NO_RESPONSE_CACHE = {"CATALOG_CACHE_ENABLED": "false", "PRIVATE_CACHE_ENABLED": "false"}  # the queries are measured
 ADDRESS = {"line1": "1 Bench Street", "city": "Springfield", "state": "IL", "postal_code": "62701",
            "country": "USA"}
 
@@ -257,7 +258,7 @@ def table(results, ceiling_result, header):
 
 def main_run(args):
     with tempfile.TemporaryDirectory(prefix="g2m-bench-") as workdir:
-        env = server_env(workdir, {"CATALOG_CACHE_ENABLED": "false"} if args.no_cache else None)
+        env = server_env(workdir, NO_RESPONSE_CACHE if args.no_cache else None)
         print("building the database (migrate + seed + untimed preparation) ...", flush=True)
         facts = build_database(workdir, env)
         print("ceiling ...", flush=True)
@@ -272,7 +273,7 @@ def main_run(args):
     header = (f"## Go2Market benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
               f"Machine: {machine()}. SQLite with the seed data ({facts['active_products']} active products, "
               f"{facts['orders']} orders); gunicorn 2 sync workers, no access log; "
-              f"`wrk -t2 -c8 -d{args.duration}s --latency` on the same machine. Catalog response cache: "
+              f"`wrk -t2 -c8 -d{args.duration}s --latency` on the same machine. Response caches (catalog, order lists): "
               f"{'OFF' if args.no_cache else 'on'}.\n"
               f"Checkout: {facts['checkout_customers']} customers with a one-line cart are made untimed; a wrk lua "
               "script spends one customer token per POST /api/orders (only checkouts are timed and counted).\n"
@@ -285,7 +286,7 @@ def growth_run(args):
     results, facts_by_size = {}, {}
     for name, products, orders in sizes:
         with tempfile.TemporaryDirectory(prefix=f"g2m-growth-{name}-") as workdir:
-            env = server_env(workdir, {"CATALOG_CACHE_ENABLED": "false"})
+            env = server_env(workdir, NO_RESPONSE_CACHE)
             print(f"building the {name} database ...", flush=True)
             facts = facts_by_size[name] = build_database(workdir, env, products, orders)
             server = Server("run:app", env, Path(workdir) / "api.log")
@@ -317,7 +318,7 @@ def growth_run(args):
             f"Machine: {machine()}. SQLite; 1k = seed + {sizes[0][1]} generated products "
             f"({facts_by_size['1k']['active_products']} active), {facts_by_size['1k']['orders']} orders; "
             f"100k = seed + 100,000 generated products ({facts_by_size['100k']['active_products']} active), "
-            f"{facts_by_size['100k']['orders']} orders. Catalog response cache OFF (the queries are measured). "
+            f"{facts_by_size['100k']['orders']} orders. Response caches OFF (the queries are measured). "
             f"wrk -t2 -c8 -d{args.duration}s.\n",
             "| endpoint | p50 ms 1k | p50 ms 100k | growth | CPU ms/req 1k | CPU ms/req 100k |",
             "|---|---:|---:|---:|---:|---:|"]
@@ -353,7 +354,7 @@ def main():
     parser = argparse.ArgumentParser(description="Go2Market benchmark (see bench/README.md)")
     parser.add_argument("--growth", action="store_true", help="compare p50 at 1k and 100k products instead")
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint (default 10)")
-    parser.add_argument("--no-cache", action="store_true", help="serve with the catalog response cache off")
+    parser.add_argument("--no-cache", action="store_true", help="serve with the response caches off")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: bash bench/run.sh installs it")
