@@ -1,15 +1,15 @@
 """A small LRU whose entries belong to one version: a new version empties it (see app/models/data_version.py)."""
 import threading
-from collections import OrderedDict
+
+from cachetools import LRUCache
 
 
 class VersionedCache:
     """Entries by key for a single version; get() with another version misses, put() with one starts over."""
 
     def __init__(self, max_entries):
-        self.max_entries = max_entries
         self.version = None
-        self.entries = OrderedDict()
+        self.entries = LRUCache(maxsize=max_entries)
         self.lock = threading.Lock()
 
     @classmethod
@@ -20,12 +20,7 @@ class VersionedCache:
 
     def get(self, version, key):
         with self.lock:
-            if version != self.version:
-                return None
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
+            return self.entries.get(key) if version == self.version else None
 
     def put(self, version, key, entry):
         with self.lock:
@@ -33,5 +28,3 @@ class VersionedCache:
                 self.entries.clear()
                 self.version = version
             self.entries[key] = entry
-            if len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
