@@ -67,6 +67,10 @@ class Config:
     # buyer write changes it).
     PRIVATE_CACHE_ENABLED = env_bool("PRIVATE_CACHE_ENABLED", True)
     PRIVATE_CACHE_MAX_ENTRIES = int(os.environ.get("PRIVATE_CACHE_MAX_ENTRIES", 4096))
+    # The token check (revoked? the caller's role, status, token version) cached per process and token, keyed by
+    # the accounts version (every account, profile or revocation write changes it).
+    CALLER_CACHE_ENABLED = env_bool("CALLER_CACHE_ENABLED", True)
+    CALLER_CACHE_MAX_ENTRIES = int(os.environ.get("CALLER_CACHE_MAX_ENTRIES", 4096))
     # Product list totals remembered per catalog version (the count is what grows with the catalog).
     CATALOG_COUNT_CACHE_ENABLED = env_bool("CATALOG_COUNT_CACHE_ENABLED", True)
 

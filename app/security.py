@@ -1,14 +1,18 @@
-"""JWT wiring: who the caller is, read live from the database on every authenticated request."""
+"""JWT wiring: who the caller is, checked against the database on every authenticated request.
+
+current_user is a Caller (app/repositories/caller_repository.py): id, role, is_active, token_version and
+customer_id, read on the held connection, not an ORM User.
+"""
 from flask import g
 from flask_jwt_extended import create_access_token, create_refresh_token, get_current_user, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import error_response
-from app.extensions import db, jwt
-from app.models import Customer, Employee, RevokedToken, User
+from app.extensions import jwt
+from app.models.data_version import ACCOUNTS
+from app.repositories import caller_repository, data_version_repository
+from app.utils.versioned_cache import configured_cache
 
 
 def issue_access_token(user):
@@ -20,40 +24,49 @@ def issue_refresh_token(user):
     return create_refresh_token(identity=str(user.id), additional_claims={"ver": user.token_version})
 
 
-# Built once: the revocation check of every authenticated request, also loading the caller and both profiles.
-# The profiles are plain outer-joined entities handed to the relationships (set_committed_value): the same
-# objects joinedload would give, without its per-request eager-loading machinery.
-_REVOKED = select(RevokedToken.id).where(RevokedToken.jti == bindparam("jti")).exists()
-_CALLER = (select(_REVOKED, User, Customer, Employee).outerjoin(Customer, Customer.user_id == User.id)
-           .outerjoin(Employee, Employee.user_id == User.id).where(User.id == bindparam("user_id")))
+_SQL_INTEGER_MAX = 2**63 - 1
 
 
 @jwt.token_in_blocklist_loader
 def is_revoked(_header, payload):
-    """One statement: is the token revoked, and the live caller (so load_user runs no query)."""
-    try:
-        row = db.session.execute(_CALLER, {"jti": payload["jti"], "user_id": int(payload["sub"])}).first()
-    except (TypeError, ValueError, OverflowError):
-        row = None
-    if row is None:  # no such user: load_user answers 401, the revocation is still reported first
-        return db.session.scalar(select(_REVOKED), {"jti": payload["jti"]}) is True
-    revoked, user, customer, employee = row
-    set_committed_value(user, "customer", customer)
-    set_committed_value(user, "employee", employee)
-    g.jwt_caller = user  # the session's identity map holds objects weakly: keep it for load_user
-    return bool(revoked)
+    """Is the token revoked; also reads the live caller, so load_user runs no query."""
+    revoked, caller = _token_check(payload)
+    g.jwt_checked = (payload["jti"], caller)
+    return revoked
 
 
 @jwt.user_lookup_loader
 def load_user(_header, payload):
-    """The live user; None (401) when deleted, banned, or the token predates a password change."""
+    """The live caller; None (401) when deleted, banned, or the token predates a password change."""
+    jti, caller = g.get("jwt_checked", (None, None))
+    if jti != payload["jti"]:
+        caller = _token_check(payload)[1]
+    if caller is None or not caller.is_active or payload.get("ver", 0) != caller.token_version:
+        return None
+    return caller
+
+
+def _token_check(payload):
+    """(revoked, Caller or None), cached per process under the accounts version: every write to an account, a
+    profile or the revocation list changes it, on any worker or host, in the writer's transaction."""
+    key = (payload["jti"], _subject(payload))
+    cache = configured_cache("caller_cache", "CALLER_CACHE")
+    version = data_version_repository.current_version(ACCOUNTS) if cache is not None else None
+    checked = cache.get(version, key) if version is not None else None
+    if checked is None:
+        checked = caller_repository.token_check(*key)
+        if version is not None:
+            cache.put(version, key, checked)
+    return checked
+
+
+def _subject(payload):
+    """The token's user id, or None when sub is no id a row could have."""
     try:
-        user = db.session.get(User, int(payload["sub"]))
+        user_id = int(payload["sub"])
     except (TypeError, ValueError):
         return None
-    if user is None or not user.is_active or payload.get("ver", 0) != user.token_version:
-        return None
-    return user
+    return user_id if 0 < user_id <= _SQL_INTEGER_MAX else None
 
 
 @jwt.user_lookup_error_loader

@@ -7,6 +7,7 @@ order deletion), so no service has to remember to.
 
 - catalog: products and categories (the public catalog reads).
 - orders: orders, their lines and history, and the buyers shown with them (customers, users).
+- accounts: what the token check of every authenticated request reads (users, their profiles, revoked tokens).
 """
 import time
 
@@ -18,9 +19,11 @@ from app.extensions import db
 
 CATALOG = 1
 ORDERS = 2
+ACCOUNTS = 3
 SCOPE_TABLES = {
     CATALOG: frozenset({"products", "categories"}),
     ORDERS: frozenset({"orders", "order_items", "order_events", "customers", "users"}),
+    ACCOUNTS: frozenset({"users", "customers", "employees", "revoked_tokens"}),
 }
 _CHANGED = "changed_data_scopes"
 

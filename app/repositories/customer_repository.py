@@ -9,6 +9,14 @@ def get_by_user_id(user_id):
     return db.session.scalar(select(Customer).where(Customer.user_id == user_id))
 
 
+def add_for_user(user_id):
+    """A new empty customer profile of the user, flushed (not committed)."""
+    customer = Customer(user_id=user_id, first_name=None, last_name=None)
+    db.session.add(customer)
+    db.session.flush()
+    return customer
+
+
 def get_or_add_for_user(user):
     """The user's customer profile, added to the session (not committed) on first use."""
     if user.customer is None:

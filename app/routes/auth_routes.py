@@ -1,8 +1,9 @@
 """Auth routes."""
 from flask import current_app, jsonify
-from flask_jwt_extended import current_user, get_current_user, get_jwt, jwt_required
+from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from app.extensions import limiter
+from app.models.data_version import ACCOUNTS
 from app.openapi import Blueprint
 from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResponseSchema, LoginSchema,
                               LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
@@ -11,6 +12,7 @@ from app.schemas.user import UserProfileSchema, dump_profile_view
 from app.security import optional_caller
 from app.services import auth_service, user_service
 from app.utils.decorators import authenticated
+from app.utils.http_cache import private_read
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registration, login and tokens")
 
@@ -48,10 +50,11 @@ def refresh():
 
 @blp.route("/me")
 @authenticated
+@private_read(ACCOUNTS, user_service.own_profile_audience)
 @blp.response(200, UserProfileSchema)
 def me():
     """The caller's account and profile (no profile key for admins)."""
-    return jsonify(dump_profile_view(user_service.profile_view(get_current_user())))
+    return jsonify(dump_profile_view(user_service.get_user_view(current_user.id)))
 
 
 @blp.route("/change-password", methods=["POST"])
@@ -61,7 +64,7 @@ def me():
 @blp.response(200, PasswordChangedSchema)
 def change_password(data):
     """Change the caller's password; every earlier token stops working."""
-    return auth_service.change_password(current_user, data["old_password"], data["new_password"])
+    return auth_service.change_password(current_user.id, data["old_password"], data["new_password"])
 
 
 @blp.route("/logout", methods=["POST"])

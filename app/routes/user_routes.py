@@ -3,6 +3,7 @@ from flask import current_app
 from flask_jwt_extended import current_user
 
 from app.extensions import limiter
+from app.models.data_version import ACCOUNTS
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.user import (AdminUserUpdateSchema, CreateUserSchema, CustomerListArgs, CustomerPageSchema,
@@ -11,16 +12,18 @@ from app.schemas.user import (AdminUserUpdateSchema, CreateUserSchema, CustomerL
                               UserProfileMessageSchema, UserProfileSchema, UserStatisticsSchema)
 from app.services import user_admin_service, user_service
 from app.utils.decorators import admin_only, authenticated, manager_required
+from app.utils.http_cache import private_read
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Profiles and user management")
 
 
 @blp.route("/profile")
 @authenticated
+@private_read(ACCOUNTS, user_service.own_profile_audience)
 @blp.response(200, UserProfileSchema)
 def get_profile():
     """The caller's account and profile (no profile key for admins)."""
-    return user_service.profile_view(current_user)
+    return user_service.get_user_view(current_user.id)
 
 
 @blp.route("/profile", methods=["PUT"])
@@ -29,7 +32,7 @@ def get_profile():
 @blp.response(200, UserProfileMessageSchema)
 def update_profile(data):
     """Edit the caller's own name, phone and address."""
-    return user_service.update_profile(current_user, data)
+    return user_service.update_profile(current_user.id, data)
 
 
 @blp.route("/customers")

@@ -7,6 +7,7 @@ from app.enums import OrderStatus, PaymentMethod, PaymentStatus, UserRole
 from app.extensions import db
 from app.models import Order, Product, User
 from app.models.base import utcnow
+from app.repositories.caller_repository import Caller
 from app.services import cart_service, checkout_service, order_status_service
 
 S = OrderStatus
@@ -28,7 +29,7 @@ def seed_orders(rng, log):
         log("orders: already present, skipped")
         return
     customers = db.session.scalars(select(User).where(User.role == UserRole.CUSTOMER).order_by(User.id)).all()
-    admin = db.session.scalar(select(User).where(User.role == UserRole.ADMIN).order_by(User.id))
+    admin = Caller.of(db.session.scalar(select(User).where(User.role == UserRole.ADMIN).order_by(User.id)))
     for n in range(ORDER_COUNT):
         customer = rng.choice(customers)
         status = rng.choice(STATUSES)
@@ -42,7 +43,7 @@ def seed_orders(rng, log):
     log(f"orders: {db.session.query(Order).count()}")
 
 
-def _place(customer, rng):
+def _place(user, rng):
     """Fill the customer's cart with 1 to 5 products in stock and check out; returns the order id."""
     in_stock = db.session.execute(
         select(Product.id, Product.stock_quantity).where(Product.is_active, Product.stock_quantity > 0)
@@ -50,18 +51,18 @@ def _place(customer, rng):
     if not in_stock:
         return None
     for product_id, stock in rng.sample(in_stock, min(len(in_stock), rng.randint(1, 5))):
-        cart_service.add_item(customer, product_id, min(stock, rng.randint(1, 3)))
-    profile = customer.customer
+        cart_service.add_item(Caller.of(user), product_id, min(stock, rng.randint(1, 3)))
+    profile = user.customer
     address = {"line1": profile.address_line1, "line2": None, "city": profile.city, "state": profile.state,
                "postal_code": profile.postal_code, "country": profile.country}
     method = rng.choice([m.value for m in PaymentMethod])
-    _, body = checkout_service.place_order(customer, {"shipping_address": address, "payment_method": method})
+    _, body = checkout_service.place_order(Caller.of(user), {"shipping_address": address, "payment_method": method})
     return body["order"]["id"]
 
 
 def _advance(order_id, status, customer, admin, n):
     if status == S.CANCELLED:
-        order_status_service.cancel_own_order(order_id, customer)
+        order_status_service.cancel_own_order(order_id, Caller.of(customer))
         return
     for step in PATHS[status]:
         if step == S.SHIPPED:

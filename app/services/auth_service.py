@@ -9,7 +9,7 @@ from app.enums import UserRole
 from app.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
 from app.repositories import revoked_token_repository, user_repository
 from app.security import issue_access_token, issue_refresh_token
-from app.services import user_admin_service
+from app.services import user_admin_service, user_service
 from app.services.unit_of_work import unit_of_work
 from app.utils.passwords import dummy_verify, hash_password, verify_password
 
@@ -36,13 +36,14 @@ def login(identifier, password):
     return {"access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user), "user": user}
 
 
-def refresh(user):
-    """A new access token carrying the user's current role."""
-    return {"access_token": issue_access_token(user)}
+def refresh(caller):
+    """A new access token carrying the caller's current role."""
+    return {"access_token": issue_access_token(caller)}
 
 
-def change_password(user, old_password, new_password):
+def change_password(user_id, old_password, new_password):
     """Replace the password and revoke every earlier token; returns fresh tokens."""
+    user = user_service.get_user(user_id)
     if not verify_password(user.password_hash, old_password):
         raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
     if old_password == new_password:

@@ -11,17 +11,21 @@ def get_cart(user):
     return cart_repository.get_for_customer(customer.id) if customer else None
 
 
-def read_cart(user):
+def read_cart(caller):
     """get_cart for display only: a row with lines and products (one statement), or None."""
-    customer = user.customer  # loaded with the caller by the token check (app/security.py)
-    return cart_repository.read_for_customer(customer.id) if customer else None
+    return cart_repository.read_for_customer(caller.customer_id) if caller.customer_id else None
 
 
-def add_item(user, product_id, quantity):
+def customer_id_of(caller):
+    """The caller's customer profile id; the profile is added (not committed) on first use."""
+    return caller.customer_id or customer_repository.add_for_user(caller.id).id
+
+
+def add_item(caller, product_id, quantity):
     """Add quantity of a product (to its line if there is one); returns the cart."""
     with unit_of_work():
-        customer = customer_repository.get_or_add_for_user(user)
-        cart = cart_repository.lock_or_add_for_customer(customer.id)
+        customer_id = customer_id_of(caller)
+        cart = cart_repository.lock_or_add_for_customer(customer_id)
         product = _available_product(product_id)
         line = _line(cart, product_id)
         in_cart = line.quantity if line else 0
@@ -36,7 +40,7 @@ def add_item(user, product_id, quantity):
             line.quantity += quantity
         else:
             cart_repository.add_line(cart, product, quantity)
-    return cart_repository.get_for_customer(customer.id)
+    return cart_repository.get_for_customer(customer_id)
 
 
 def update_item(user, product_id, quantity):

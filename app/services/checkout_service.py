@@ -8,29 +8,29 @@ from sqlalchemy.exc import IntegrityError
 from app.enums import OrderStatus, PaymentStatus
 from app.errors import BadRequest, Conflict, InsufficientStock
 from app.models import Order, OrderItem
-from app.repositories import cart_repository, customer_repository, order_repository, stock_repository
+from app.repositories import cart_repository, order_repository, stock_repository
 from app.schemas.order import CustomerOrderMessageSchema
-from app.services import idempotency_service
+from app.services import cart_service, idempotency_service
 from app.services.unit_of_work import unit_of_work
 
 CENT = Decimal("0.01")
 SCOPE = "orders.create"
 
 
-def place_order(user, data, idempotency_key=None):
-    """Turn the user's cart into an order; returns (status, body) so a keyed repeat can replay it."""
-    request = idempotency_service.keyed_request(user.id, SCOPE, idempotency_key, data)
+def place_order(caller, data, idempotency_key=None):
+    """Turn the caller's cart into an order; returns (status, body) so a keyed repeat can replay it."""
+    request = idempotency_service.keyed_request(caller.id, SCOPE, idempotency_key, data)
     try:
         with unit_of_work():
-            customer = customer_repository.get_or_add_for_user(user)
+            customer_id = cart_service.customer_id_of(caller)
             # First write: lock the cart, so two checkouts of it (or a keyed repeat) run one after the other.
-            cart = cart_repository.lock_for_customer(customer.id)
+            cart = cart_repository.lock_for_customer(customer_id)
             replay = idempotency_service.stored_response(request)
             if replay is not None:
                 return replay
             if cart is None or not cart.items:
                 raise BadRequest("Cart is empty")
-            order = _order_from_cart(cart, customer.id, data, user.id)
+            order = _order_from_cart(cart, customer_id, data, caller.id)
             body = CustomerOrderMessageSchema().dump({"message": "Order created successfully", "order": order})
             idempotency_service.store_response(request, 201, body)
             return 201, body

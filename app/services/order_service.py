@@ -29,10 +29,9 @@ def all_orders_audience(user):
     return "all" if visible_since(user) is None else None
 
 
-def list_own_orders(user, page, per_page):
+def list_own_orders(caller, page, per_page):
     """The customer's orders, newest first (a page of rows with total_items, without items)."""
-    customer = user.customer  # loaded with the caller by the token check (app/security.py)
-    return order_repository.list_for_customer(customer.id if customer else None, page, per_page)
+    return order_repository.list_for_customer(caller.customer_id, page, per_page)
 
 
 def get_order(order_id, user):

@@ -26,6 +26,11 @@ def profile_view(user):
     return body
 
 
+def own_profile_audience(caller):
+    """Whose cached profile answer this is (app/utils/http_cache.py private_read): the caller's own."""
+    return ("profile", caller.id)
+
+
 def get_user_view(user_id):
     return profile_view(get_user(user_id))
 
@@ -41,10 +46,11 @@ def ensure_role_profile(user):
     return None
 
 
-def update_profile(user, changes):
-    """Apply name, phone and address changes to the caller's own profile (admins have none)."""
+def update_profile(user_id, changes):
+    """Apply name, phone and address changes to the user's own profile (admins have none)."""
     if not changes:
         raise BadRequest("No valid fields to update")
+    user = get_user(user_id)
     with unit_of_work():
         profile = ensure_role_profile(user)
         if profile is not None:

@@ -12,12 +12,12 @@ are still current.
 import hashlib
 from functools import wraps
 
-from flask import Response, current_app, make_response, request
+from flask import Response, make_response, request
 from flask_jwt_extended import current_user
 
 from app.models.data_version import CATALOG
 from app.repositories import data_version_repository
-from app.utils.versioned_cache import VersionedCache
+from app.utils.versioned_cache import configured_cache
 
 PUBLIC = "public, no-cache"  # stored by browsers and proxies, revalidated (cheaply, with the ETag) each time
 PRIVATE = "private, no-cache"
@@ -29,7 +29,7 @@ def catalog_read(varies_with_caller=False):
         @wraps(view)
         def wrapper(*args, **kwargs):
             personal = varies_with_caller and "Authorization" in request.headers
-            cache = None if personal else _cache("catalog_response_cache", "CATALOG_CACHE")
+            cache = None if personal else configured_cache("catalog_response_cache", "CATALOG_CACHE")
             version = data_version_repository.current_version(CATALOG) if cache is not None else None
             return _cached(cache, version, request.full_path, lambda: view(*args, **kwargs),
                            PRIVATE if personal else PUBLIC, "Authorization" if varies_with_caller else None)
@@ -45,8 +45,8 @@ def private_read(scope, audience):
         @wraps(view)
         def wrapper(*args, **kwargs):
             whose = audience(current_user)
-            cache = _cache("private_response_cache", "PRIVATE_CACHE") if whose is not None else None
-            version = data_version_repository.session_version(scope) if cache is not None else None
+            cache = configured_cache("private_response_cache", "PRIVATE_CACHE") if whose is not None else None
+            version = data_version_repository.version_before_read(scope) if cache is not None else None
             return _cached(cache, version, (whose, request.full_path), lambda: view(*args, **kwargs), PRIVATE,
                            "Authorization")
         return wrapper
@@ -75,11 +75,3 @@ def _answer(entry, cache_control, vary):
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     return Response(body, status=200, headers=headers, mimetype=mimetype)
-
-
-def _cache(name, setting):
-    """This app's cache called name, or None when <setting>_ENABLED is off."""
-    config = current_app.config
-    if not config.get(f"{setting}_ENABLED", True):
-        return None
-    return VersionedCache.of(current_app, name, config.get(f"{setting}_MAX_ENTRIES", 1024))

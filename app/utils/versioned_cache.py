@@ -2,6 +2,7 @@
 import threading
 
 from cachetools import LRUCache
+from flask import current_app
 
 
 class VersionedCache:
@@ -28,3 +29,11 @@ class VersionedCache:
                 self.entries.clear()
                 self.version = version
             self.entries[key] = entry
+
+
+def configured_cache(name, setting):
+    """This app's cache called name, sized by <setting>_MAX_ENTRIES; None when <setting>_ENABLED is off."""
+    config = current_app.config
+    if not config.get(f"{setting}_ENABLED", True):
+        return None
+    return VersionedCache.of(current_app, name, config.get(f"{setting}_MAX_ENTRIES", 1024))

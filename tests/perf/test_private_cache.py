@@ -13,7 +13,15 @@ from tests.factories import make_product, make_user
 MINE = "/api/orders?per_page=100"
 ALL = "/api/orders/admin?per_page=100"
 # A cached read runs the token check (revocation + live caller, one statement) and the orders version read.
+# The token check's own cache is off here so that it always runs (tests/perf/test_caller_cache.py covers both).
 CACHED_READ_STATEMENTS = 2
+
+
+@pytest.fixture(autouse=True)
+def live_token_check(app):
+    app.config["CALLER_CACHE_ENABLED"] = False
+    yield
+    app.config["CALLER_CACHE_ENABLED"] = True
 
 
 @pytest.fixture
