@@ -5,10 +5,9 @@ from app.schemas.cart import MAX_QUANTITY
 from app.services.unit_of_work import unit_of_work
 
 
-def get_cart(user):
-    """The user's cart with lines and products, or None when they never had one."""
-    customer = customer_repository.get_by_user_id(user.id)
-    return cart_repository.get_for_customer(customer.id) if customer else None
+def get_cart(caller):
+    """The caller's cart with lines and products, or None when they never had one."""
+    return cart_repository.get_for_customer(caller.customer_id) if caller.customer_id else None
 
 
 def read_cart(caller):
@@ -43,10 +42,10 @@ def add_item(caller, product_id, quantity):
     return cart_repository.get_for_customer(customer_id)
 
 
-def update_item(user, product_id, quantity):
+def update_item(caller, product_id, quantity):
     """Set the absolute quantity of a product's line; returns the cart."""
     with unit_of_work():
-        cart = _locked_cart(user)
+        cart = _locked_cart(caller)
         line = _line(cart, product_id)
         if line is None:
             raise NotFound("Item not in cart")
@@ -57,10 +56,10 @@ def update_item(user, product_id, quantity):
     return cart_repository.get_for_customer(cart.customer_id)
 
 
-def remove_item(user, product_id):
+def remove_item(caller, product_id):
     """Remove a product's line; returns the cart."""
     with unit_of_work():
-        cart = _locked_cart(user)
+        cart = _locked_cart(caller)
         line = _line(cart, product_id)
         if line is None:
             raise NotFound("Item not in cart")
@@ -68,22 +67,21 @@ def remove_item(user, product_id):
     return cart_repository.get_for_customer(cart.customer_id)
 
 
-def clear_cart(user):
+def clear_cart(caller):
     """Delete every line but keep the cart; returns it, or None when there is no cart."""
-    customer = customer_repository.get_by_user_id(user.id)
-    if customer is None:
+    if caller.customer_id is None:
         return None
     with unit_of_work():
-        cart = cart_repository.lock_for_customer(customer.id)
+        cart = cart_repository.lock_for_customer(caller.customer_id)
         if cart is None:
             return None
         cart_repository.delete_lines(cart.id)
-    return cart_repository.get_for_customer(customer.id)
+    return cart_repository.get_for_customer(caller.customer_id)
 
 
-def checkout_problem(user):
+def checkout_problem(caller):
     """Why the cart cannot be checked out now, or None when it can."""
-    cart = get_cart(user)
+    cart = get_cart(caller)
     if cart is None or not cart.items:
         return "Cart is empty"
     for line in cart.items:
@@ -95,9 +93,8 @@ def checkout_problem(user):
     return None
 
 
-def _locked_cart(user):
-    customer = customer_repository.get_by_user_id(user.id)
-    cart = cart_repository.lock_for_customer(customer.id) if customer else None
+def _locked_cart(caller):
+    cart = cart_repository.lock_for_customer(caller.customer_id) if caller.customer_id else None
     if cart is None:
         raise NotFound("Item not in cart")
     return cart

@@ -4,29 +4,29 @@ from datetime import datetime, time, timedelta, timezone
 from app.enums import STAFF_ROLES, UserRole
 from app.errors import BadRequest, NotFound
 from app.models.base import utcnow
-from app.repositories import customer_repository, order_repository
+from app.repositories import order_repository
 
 MANAGER_WINDOW = timedelta(days=30)
 TODAY_LIMIT = 100
 
 
-def is_staff(user):
-    return user.role in STAFF_ROLES
+def is_staff(caller):
+    return caller.role in STAFF_ROLES
 
 
-def visible_since(user):
+def visible_since(caller):
     """The oldest creation time this staff member may see (managers: 30 days), None for no limit."""
-    return utcnow() - MANAGER_WINDOW if user.role == UserRole.MANAGER else None
+    return utcnow() - MANAGER_WINDOW if caller.role == UserRole.MANAGER else None
 
 
-def own_orders_audience(user):
+def own_orders_audience(caller):
     """Whose view a customer's order list is (its cache key): theirs alone."""
-    return ("customer", user.id)
+    return ("customer", caller.id)
 
 
-def all_orders_audience(user):
+def all_orders_audience(caller):
     """Whose view the staff order list is: every admin's alike; None for a manager, whose 30 days move on."""
-    return "all" if visible_since(user) is None else None
+    return "all" if visible_since(caller) is None else None
 
 
 def list_own_orders(caller, page, per_page):
@@ -34,36 +34,35 @@ def list_own_orders(caller, page, per_page):
     return order_repository.list_for_customer(caller.customer_id, page, per_page)
 
 
-def get_order(order_id, user):
-    """An order the user may read: their own, or (staff) any inside their window. Others are 'not found'."""
-    if is_staff(user):
-        order = order_repository.get(order_id, created_since=visible_since(user))
+def get_order(order_id, caller):
+    """An order the caller may read: their own, or (staff) any inside their window. Others are 'not found'."""
+    if is_staff(caller):
+        order = order_repository.get(order_id, created_since=visible_since(caller))
     else:
-        customer = customer_repository.get_by_user_id(user.id)
-        order = order_repository.get(order_id, customer_id=customer.id) if customer else None
+        order = order_repository.get(order_id, customer_id=caller.customer_id) if caller.customer_id else None
     if order is None:
         raise NotFound("Order not found")
     return order
 
 
-def find_by_number(order_number, user):
+def find_by_number(order_number, caller):
     """Staff lookup by exact order number."""
     if not order_number:
         raise BadRequest("order number is required")
-    order = order_repository.get_by_number(order_number, created_since=visible_since(user))
+    order = order_repository.get_by_number(order_number, created_since=visible_since(caller))
     if order is None:
         raise NotFound("Order not found")
     return order
 
 
-def list_all_orders(user, page, per_page, status=None, after=None):
+def list_all_orders(caller, page, per_page, status=None, after=None):
     """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor.
 
     The page holds rows with items and buyer (app/repositories/rows.py), for dump_order_page.
     """
     if after is not None:
-        return order_repository.list_all_after(after, per_page, status=status, created_since=visible_since(user))
-    return order_repository.list_all(page, per_page, status=status, created_since=visible_since(user))
+        return order_repository.list_all_after(after, per_page, status=status, created_since=visible_since(caller))
+    return order_repository.list_all(page, per_page, status=status, created_since=visible_since(caller))
 
 
 def todays_orders():

@@ -4,7 +4,7 @@ from collections import Counter
 from app.enums import OrderStatus, PaymentStatus, UserRole
 from app.errors import Forbidden, InvalidTransition, NotFound
 from app.models.base import utcnow
-from app.repositories import customer_repository, order_repository, stock_repository
+from app.repositories import order_repository, stock_repository
 from app.schemas.order import OrderMessageSchema
 from app.services import idempotency_service
 from app.services.order_service import visible_since
@@ -32,109 +32,108 @@ def can_move(current, target):
     return FLOW.index(target) > FLOW.index(current)
 
 
-def update_status(order_id, user, status):
+def update_status(order_id, caller, status):
     """Staff move an order to a status, within their role's rights and the state machine."""
-    _check_status_right(user, status)
+    _check_status_right(caller, status)
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         if status == S.REFUNDED:
-            _refund(order, user.id, DEFAULT_REFUND_REASON)
+            _refund(order, caller.id, DEFAULT_REFUND_REASON)
         else:
-            _move(order, status, user.id)
+            _move(order, status, caller.id)
     return order_repository.get(order_id)
 
 
-def cancel_own_order(order_id, user):
+def cancel_own_order(order_id, caller):
     """A customer cancels their own order while it is pending, confirmed or processing."""
     with unit_of_work():
-        customer = customer_repository.get_by_user_id(user.id)
-        if customer is None:
+        if caller.customer_id is None:
             raise NotFound("Order not found")
-        order = _locked_order(order_id, user, customer_id=customer.id)
+        order = _locked_order(order_id, caller, customer_id=caller.customer_id)
         if order.status not in CANCELLABLE:
             raise InvalidTransition(f"Cannot cancel order with status: {order.status}",
                                     message="Please contact customer support for assistance")
-        _move(order, S.CANCELLED, user.id, event_type="cancelled")
+        _move(order, S.CANCELLED, caller.id, event_type="cancelled")
     return order_repository.get(order_id)
 
 
-def ship_order(order_id, user, tracking_number=None):
+def ship_order(order_id, caller, tracking_number=None):
     """Mark an order shipped, keeping its tracking number."""
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         if tracking_number:
             order.tracking_number = tracking_number
-        _move(order, S.SHIPPED, user.id, event_type="shipped",
+        _move(order, S.SHIPPED, caller.id, event_type="shipped",
               note=f"Tracking number: {tracking_number}" if tracking_number else None)
     return order_repository.get(order_id)
 
 
-def refund_order(order_id, user, reason=None, idempotency_key=None):
+def refund_order(order_id, caller, reason=None, idempotency_key=None):
     """Refund an order (admin): returns (status, body) so a keyed repeat can replay the first answer."""
     reason = reason or DEFAULT_REFUND_REASON
-    request = idempotency_service.keyed_request(user.id, REFUND_SCOPE, idempotency_key,
+    request = idempotency_service.keyed_request(caller.id, REFUND_SCOPE, idempotency_key,
                                                 {"order_id": order_id, "reason": reason})
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         replay = idempotency_service.stored_response(request)
         if replay is not None:
             return replay
-        _refund(order, user.id, reason)
+        _refund(order, caller.id, reason)
         order_repository.flush()
         body = OrderMessageSchema().dump({"message": "Refund processed successfully", "order": order})
         idempotency_service.store_response(request, 200, body)
     return 200, body
 
 
-def update_payment_status(order_id, user, payment_status):
+def update_payment_status(order_id, caller, payment_status):
     """Set the payment status (refunded: admins only); the order status is not touched."""
-    if payment_status == PaymentStatus.REFUNDED and user.role != UserRole.ADMIN:
+    if payment_status == PaymentStatus.REFUNDED and caller.role != UserRole.ADMIN:
         raise Forbidden("Only admins can set payment status to refunded",
                         message="Please contact an administrator for refunds")
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         if order.payment_status != payment_status:
-            order_repository.add_event(order, user.id, "payment_status_changed", order.payment_status,
+            order_repository.add_event(order, caller.id, "payment_status_changed", order.payment_status,
                                        payment_status)
             order.payment_status = payment_status
     return order_repository.get(order_id)
 
 
-def add_note(order_id, user, notes):
+def add_note(order_id, caller, notes):
     """Append a timestamped line to the internal notes."""
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         _append_note(order, notes)
-        order_repository.add_event(order, user.id, "note_added", note=notes)
+        order_repository.add_event(order, caller.id, "note_added", note=notes)
     return order_repository.get(order_id)
 
 
-def delete_order(order_id, user):
+def delete_order(order_id, caller):
     """Delete an order for good (admin), returning its stock if it still held it."""
     with unit_of_work():
-        order = _locked_order(order_id, user)
+        order = _locked_order(order_id, caller)
         if order.holds_stock:
             stock_repository.give_back(_quantities(order))
         order_repository.delete(order)
 
 
-def _check_status_right(user, status):
-    if user.role == UserRole.CASHIER and status not in CASHIER_STATUSES:
-        raise Forbidden("Cashiers can only update status to: confirmed, processing", your_role=user.role,
+def _check_status_right(caller, status):
+    if caller.role == UserRole.CASHIER and status not in CASHIER_STATUSES:
+        raise Forbidden("Cashiers can only update status to: confirmed, processing", your_role=caller.role,
                         allowed_statuses=[s.value for s in CASHIER_STATUSES])
-    if status == S.REFUNDED and user.role != UserRole.ADMIN:
+    if status == S.REFUNDED and caller.role != UserRole.ADMIN:
         raise Forbidden("Only admins can set status to refunded",
                         message="Please contact an administrator for refunds")
 
 
-def _locked_order(order_id, user, customer_id=None):
+def _locked_order(order_id, caller, customer_id=None):
     """Lock the order (the transaction's first write), then load it as the caller may see it; else 404."""
     if not order_repository.lock(order_id):
         raise NotFound("Order not found")
     if customer_id is not None:
         order = order_repository.get(order_id, customer_id=customer_id)
     else:
-        order = order_repository.get(order_id, created_since=visible_since(user))
+        order = order_repository.get(order_id, created_since=visible_since(caller))
     if order is None:
         raise NotFound("Order not found")
     return order
