@@ -73,6 +73,8 @@ class Config:
     CALLER_CACHE_MAX_ENTRIES = int(os.environ.get("CALLER_CACHE_MAX_ENTRIES", 4096))
     # Product list totals remembered per catalog version (the count is what grows with the catalog).
     CATALOG_COUNT_CACHE_ENABLED = env_bool("CATALOG_COUNT_CACHE_ENABLED", True)
+    # The admins' order list total remembered per orders version (the count is what grows with the shop).
+    ORDERS_COUNT_CACHE_ENABLED = env_bool("ORDERS_COUNT_CACHE_ENABLED", True)
 
     # argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19456))

@@ -11,8 +11,8 @@ from jwt.exceptions import PyJWTError
 from app.errors import error_response
 from app.extensions import jwt
 from app.models.data_version import ACCOUNTS
-from app.repositories import caller_repository, data_version_repository
-from app.utils.versioned_cache import configured_cache
+from app.repositories import caller_repository
+from app.utils.versioned_cache import remembered
 
 
 def issue_access_token(user):
@@ -50,14 +50,7 @@ def _token_check(payload):
     """(revoked, Caller or None), cached per process under the accounts version: every write to an account, a
     profile or the revocation list changes it, on any worker or host, in the writer's transaction."""
     key = (payload["jti"], _subject(payload))
-    cache = configured_cache("caller_cache", "CALLER_CACHE")
-    version = data_version_repository.current_version(ACCOUNTS) if cache is not None else None
-    checked = cache.get(version, key) if version is not None else None
-    if checked is None:
-        checked = caller_repository.token_check(*key)
-        if version is not None:
-            cache.put(version, key, checked)
-    return checked
+    return remembered("caller_cache", "CALLER_CACHE", ACCOUNTS, key, lambda: caller_repository.token_check(*key))
 
 
 def _subject(payload):

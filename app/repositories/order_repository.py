@@ -89,7 +89,9 @@ def _filters(status, created_since):
 _COUNT = select(func.count(Order.id))
 
 
-def _count(conditions):
+def count_all(status=None, created_since=None):
+    """The number of orders (of one status, since a date)."""
+    conditions = _filters(status, created_since)
     return core_scalar(_COUNT.where(*conditions) if conditions else _COUNT)
 
 
@@ -125,18 +127,19 @@ def _staff_rows(conditions, limit, offset=0):
     return orders
 
 
-def list_all(page, per_page, *, status=None, created_since=None):
-    """Every order (or those of one status, or since a date), newest first, as rows with items and buyer."""
+def list_all(page, per_page, count, *, status=None, created_since=None):
+    """Every order (or those of one status, or since a date), newest first, as rows with items and buyer; count()
+    gives their number when the page cannot tell it (count_all, or a remembered value of it)."""
     conditions = _filters(status, created_since)
     orders = _staff_rows(conditions, per_page, (page - 1) * per_page)
-    total = page_total(orders, page, per_page, lambda: _count(conditions))
+    total = page_total(orders, page, per_page, count)
     return Page(items=orders, total=total, page=page, per_page=per_page)
 
 
-def list_all_after(after, per_page, *, status=None, created_since=None):
+def list_all_after(after, per_page, count, *, status=None, created_since=None):
     """As list_all, but the per_page orders after the cursor `after` ("" for the first): no OFFSET to scan."""
     conditions = _filters(status, created_since)
-    total = _count(conditions)
+    total = count()
     if after:
         value, row_id = decode_cursor(after, "-created_at", datetime)
         conditions.append(after_condition(Order.created_at, Order.id, value, row_id, descending=True))

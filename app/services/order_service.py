@@ -1,10 +1,13 @@
 """Reading orders: a customer's own, and the staff views (a manager sees the last 30 days only)."""
 from datetime import datetime, time, timedelta, timezone
+from functools import partial
 
 from app.enums import STAFF_ROLES, UserRole
 from app.errors import BadRequest, NotFound
 from app.models.base import utcnow
+from app.models.data_version import ORDERS
 from app.repositories import order_repository
+from app.utils.versioned_cache import remembered
 
 MANAGER_WINDOW = timedelta(days=30)
 TODAY_LIMIT = 100
@@ -60,9 +63,20 @@ def list_all_orders(caller, page, per_page, status=None, after=None):
 
     The page holds rows with items and buyer (app/repositories/rows.py), for dump_order_page.
     """
+    since = visible_since(caller)
+    count = partial(_count_all, status, since)
     if after is not None:
-        return order_repository.list_all_after(after, per_page, status=status, created_since=visible_since(caller))
-    return order_repository.list_all(page, per_page, status=status, created_since=visible_since(caller))
+        return order_repository.list_all_after(after, per_page, count, status=status, created_since=since)
+    return order_repository.list_all(page, per_page, count, status=status, created_since=since)
+
+
+def _count_all(status, since):
+    """The number of orders listed, remembered per orders version for the admins' list (a manager's window moves
+    with time: counted each time). Counting is the part of the list that grows with the shop."""
+    if since is not None:
+        return order_repository.count_all(status, since)
+    return remembered("orders_count_cache", "ORDERS_COUNT_CACHE", ORDERS, status,
+                      lambda: order_repository.count_all(status))
 
 
 def todays_orders():

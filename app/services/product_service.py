@@ -1,16 +1,15 @@
 """Catalog products: listing, reading, and the manager / admin writes."""
 from contextlib import contextmanager
 
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.enums import MANAGEMENT_ROLES, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Product
 from app.models.data_version import CATALOG
-from app.repositories import category_repository, data_version_repository, product_repository
+from app.repositories import category_repository, product_repository
 from app.services.unit_of_work import unit_of_work
-from app.utils.versioned_cache import VersionedCache
+from app.utils.versioned_cache import remembered
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
 
@@ -26,18 +25,9 @@ def list_products(args):
 def _total(filters):
     """The number of matches, remembered per catalog version: counting is the part of a list that grows with
     the catalog (a full scan for a name search), and every page of one filter shares it."""
-    config = current_app.config
-    if not config.get("CATALOG_COUNT_CACHE_ENABLED", True):
-        return product_repository.count(filters)
     key = tuple(sorted((name, str(value)) for name, value in filters.items() if name not in PAGING_ARGS))
-    version = data_version_repository.current_version(CATALOG)  # read before the count it labels
-    cache = VersionedCache.of(current_app, "catalog_count_cache", config.get("CATALOG_CACHE_MAX_ENTRIES", 1024))
-    total = cache.get(version, key) if version is not None else None
-    if total is None:
-        total = product_repository.count(filters)
-        if version is not None:
-            cache.put(version, key, total)
-    return total
+    return remembered("catalog_count_cache", "CATALOG_COUNT_CACHE", CATALOG, key,
+                      lambda: product_repository.count(filters))
 
 
 def get_product(product_id, viewer=None):

@@ -4,6 +4,8 @@ import threading
 from cachetools import LRUCache
 from flask import current_app
 
+from app.repositories import data_version_repository
+
 
 class VersionedCache:
     """Entries by key for a single version; get() with another version misses, put() with one starts over."""
@@ -37,3 +39,19 @@ def configured_cache(name, setting):
     if not config.get(f"{setting}_ENABLED", True):
         return None
     return VersionedCache.of(current_app, name, config.get(f"{setting}_MAX_ENTRIES", 1024))
+
+
+def remembered(name, setting, scope, key, compute):
+    """compute()'s value for key, kept in this app's cache called name while the scope's data version stays.
+
+    The version is read before compute() runs, so a kept value is never older than its version. compute() runs
+    every time when <setting>_ENABLED is off or the version cannot be read.
+    """
+    cache = configured_cache(name, setting)
+    version = data_version_repository.current_version(scope) if cache is not None else None
+    value = cache.get(version, key) if version is not None else None
+    if value is None:
+        value = compute()
+        if version is not None:
+            cache.put(version, key, value)
+    return value
