@@ -274,7 +274,8 @@ def main_run(args):
     header = (f"## Go2Market benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
               f"Machine: {machine()}. SQLite with the seed data ({facts['active_products']} active products, "
               f"{facts['orders']} orders); gunicorn 2 sync workers, no access log; "
-              f"`wrk -t2 -c8 -d{args.duration}s --latency` on the same machine. Response caches (catalog, order lists): "
+              f"`wrk -t2 -c8 -d{args.duration}s --latency` on the same machine. Caches (catalog, order lists, "
+              f"profiles, token check): "
               f"{'OFF' if args.no_cache else 'on'}.\n"
               f"Checkout: {facts['checkout_customers']} customers with a one-line cart are made untimed; a wrk lua "
               "script spends one customer token per POST /api/orders (only checkouts are timed and counted).\n"
@@ -319,7 +320,8 @@ def growth_run(args):
             f"Machine: {machine()}. SQLite; 1k = seed + {sizes[0][1]} generated products "
             f"({facts_by_size['1k']['active_products']} active), {facts_by_size['1k']['orders']} orders; "
             f"100k = seed + 100,000 generated products ({facts_by_size['100k']['active_products']} active), "
-            f"{facts_by_size['100k']['orders']} orders. Response caches OFF (the queries are measured). "
+            f"{facts_by_size['100k']['orders']} orders. Response and token-check caches OFF (the queries "
+            f"are measured). "
             f"wrk -t2 -c8 -d{args.duration}s.\n",
             "| endpoint | p50 ms 1k | p50 ms 100k | growth | CPU ms/req 1k | CPU ms/req 100k |",
             "|---|---:|---:|---:|---:|---:|"]
