@@ -109,8 +109,9 @@ _ITEMS_OF = (select(*_ITEM).where(OrderItem.order_id.in_(bindparam("order_ids", 
 
 def _staff_rows(conditions, limit, offset=0):
     """Orders (rows with the buyer and the items) matching conditions: two statements whatever their number."""
-    page_ids = _PAGE_IDS.where(*conditions).scalar_subquery()
-    stmt = _STAFF_ROWS.where(Order.id.in_(page_ids)) if conditions else _STAFF_PAGE
+    stmt = _STAFF_PAGE
+    if conditions:
+        stmt = _STAFF_ROWS.where(Order.id.in_(_PAGE_IDS.where(*conditions).scalar_subquery()))
     rows = core_rows(stmt, {"limit": limit, "offset": offset})
     orders, width = [], len(_ORDER_KEYS)
     for row in rows:
