@@ -81,6 +81,24 @@ def test_tokens_are_checked_one_by_one(client, customer, accounts_version, state
     assert client.get("/api/cart", headers=customer.headers).status_code == 200
 
 
+@pytest.mark.parametrize("path, versions", [
+    ("/api/orders", [ACCOUNTS, ORDERS]), ("/api/orders/admin", [ACCOUNTS, ORDERS]), (ME, [ACCOUNTS, ACCOUNTS]),
+])
+def test_warm_reads_run_only_version_reads(client, actors, accounts_version, orders_version, statements_of, path,
+                                           versions):
+    actor = actors["admin" if path.endswith("admin") else "customer"]
+    warm(client, actor, path)
+    response, statements = statements_of(path, actor)
+    assert response.status_code == 200 and statements == [VERSION_OF(scope) for scope in versions]
+
+
+def test_shopping_leaves_the_accounts_version(app, client, customer, accounts_version, buy):
+    """Cart writes and checkouts of a customer with a profile are no account writes: token checks stay cached."""
+    before = accounts_version()
+    buy(customer, make_product(app, name="Saw", stock=10))
+    assert accounts_version() == before
+
+
 # --- writes ----------------------------------------------------------------------------------------------------------
 
 
