@@ -21,21 +21,25 @@ _engines_lock = threading.Lock()
 
 
 def execute(statement, parameters=None):
-    """Execute a Core statement on the held connection; a failed connection is dropped before the error goes up."""
-    try:
-        return _connection().execute(statement, parameters)
-    except DBAPIError:
-        discard()
-        raise
+    """Execute a Core statement on the held connection (see _run)."""
+    return _run(lambda connection: connection.execute(statement, parameters))
 
 
 def execute_sql(sql):
-    """Execute plain SQL (no parameters) on the held connection, like execute()."""
-    try:
-        return _connection().exec_driver_sql(sql)
-    except DBAPIError:
-        discard()
-        raise
+    """Execute plain SQL (no parameters) on the held connection (see _run)."""
+    return _run(lambda connection: connection.exec_driver_sql(sql))
+
+
+def _run(call):
+    """call(the held connection). A failed connection is dropped; one the database closed (a restart while the
+    thread was idle) is replaced and the call made once more, as the pool's pre-ping does for sessions."""
+    for attempt in (1, 2):
+        try:
+            return call(_connection())
+        except DBAPIError as error:
+            discard()
+            if attempt == 2 or not error.connection_invalidated:
+                raise
 
 
 def discard():

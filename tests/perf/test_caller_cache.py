@@ -9,7 +9,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Customer, DataVersion
 from app.models.data_version import ACCOUNTS, ORDERS
-from app.repositories import data_version_repository
+from app.repositories import data_version_repository, held_connection
 from tests.factories import bearer, make_product, make_user
 from tests.perf.conftest import restore_version
 
@@ -216,3 +216,22 @@ def test_a_version_read_inside_a_session_snapshot_is_what_the_snapshot_sees(app,
         assert data_version_repository.version_before_read(ORDERS) == seen()
         db.session.rollback()
         assert data_version_repository.version_before_read(ORDERS) == seen() == before + 1
+
+
+# --- the held connection ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("caller_cache", [True, False])  # off: the token check is the first statement run there
+def test_a_held_connection_the_database_closed_is_replaced_at_once(app, client, customer, accounts_version,
+                                                                  caller_cache):
+    """A database restart closes every idle connection: the next request must not fail for it."""
+    app.config["CALLER_CACHE_ENABLED"] = caller_cache
+    try:
+        warm(client, customer, ME)
+        for path in (ME, "/api/cart", "/api/products"):
+            with app.app_context():
+                held_connection.execute_sql("SELECT 1")
+                held_connection._held.connection.connection.dbapi_connection.close()
+            assert client.get(path, headers=customer.headers).status_code == 200
+    finally:
+        app.config["CALLER_CACHE_ENABLED"] = True
