@@ -55,6 +55,8 @@ def _connection():
     engine = db.engine
     held = getattr(_held, "connection", None)
     if held is None or _held.engine is not engine or _held.pid != os.getpid():
+        if held is not None and _held.pid == os.getpid():
+            discard()  # another app's database; a forked child leaves its parent's connection alone
         held = _held_engine(engine).connect()
         _held.connection, _held.engine, _held.pid = held, engine, os.getpid()
     return held
