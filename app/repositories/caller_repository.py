@@ -11,7 +11,7 @@ from app.repositories import held_connection
 class Caller:
     """The authenticated caller: the account facts that authorization needs, with no session behind them.
 
-    A service that changes the account loads the User itself (user_repository.get(caller.id)).
+    A service that changes the account loads the User itself (user_service.get_user(caller.id)).
     """
 
     id: int

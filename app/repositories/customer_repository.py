@@ -1,12 +1,6 @@
 """Queries on customer profiles."""
-from sqlalchemy import select
-
 from app.extensions import db
 from app.models import Customer
-
-
-def get_by_user_id(user_id):
-    return db.session.scalar(select(Customer).where(Customer.user_id == user_id))
 
 
 def add_for_user(user_id):
