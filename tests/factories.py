@@ -4,11 +4,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.extensions import db
-from app.models import Category, Customer, Employee, Product, User
+from app.models import Category, Customer, Employee, Order, OrderItem, Product, User
 from app.security import issue_access_token, issue_refresh_token
 from app.utils.passwords import hash_password
 
 ROLE_PASSWORDS = {"admin": "Admin123!", "manager": "Manager123!", "cashier": "Cashier123!", "customer": "Customer123!"}
+# The shipping address and checkout body of every test that places an order (tests/orders/test_checkout.py asserts
+# the order echoes this exact address).
+ADDRESS = {"line1": "123 Main St", "line2": "Apt 4B", "city": "New York", "state": "NY", "postal_code": "10001",
+           "country": "USA"}
+ORDER_BODY = {"shipping_address": ADDRESS, "payment_method": "credit_card",
+              "customer_notes": "Please deliver after 6 PM"}
 _sequence = itertools.count(1)
 
 
@@ -70,3 +76,34 @@ def make_product(app, category_id=None, *, price="10.00", stock=10, is_active=Tr
         product_id = product.id
         db.session.remove()
     return product_id
+
+
+def make_order(app, customer_id, items=(), *, status="pending", price="10.00", **fields):
+    """An order stored directly (no checkout, stock untouched), shipped to ADDRESS; returns its id.
+
+    items: (product_id, quantity) lines, each at `price` a unit; with none the order has no lines (subtotal 0).
+    Shipping is 10.00 and tax 0; fields override any column (created_at=..., payment_status=..., admin_notes=...).
+    The number is ORD-TEST<id, 12 digits>-<customer_id>, so a test can spell another order's number from its id.
+    """
+    n = next(_sequence)
+    with app.app_context():
+        price = Decimal(price)
+        lines = [OrderItem(product_id=product_id, product_name="Thing", product_sku="SKU-T", unit_price=price,
+                           quantity=quantity) for product_id, quantity in items]
+        subtotal = sum((price * quantity for _, quantity in items), Decimal("0.00"))
+        values = {
+            "order_number": f"ORD-NEW{n:012d}", "status": status, "subtotal": subtotal,
+            "tax": Decimal("0.00"), "shipping_cost": Decimal("10.00"), "total": subtotal + Decimal("10.00"),
+            "shipping_address_line1": ADDRESS["line1"], "shipping_address_line2": ADDRESS["line2"],
+            "shipping_city": ADDRESS["city"], "shipping_state": ADDRESS["state"],
+            "shipping_postal_code": ADDRESS["postal_code"], "shipping_country": ADDRESS["country"], **fields,
+        }
+        order = Order(customer_id=customer_id, items=lines, **values)
+        db.session.add(order)
+        db.session.flush()
+        if "order_number" not in fields:
+            order.order_number = f"ORD-TEST{order.id:012d}-{customer_id}"
+        db.session.commit()
+        order_id = order.id
+        db.session.remove()
+    return order_id

@@ -1,4 +1,4 @@
-"""Order test helpers: checkout through the API, and direct database reads and edits."""
+"""Order test helpers: checkout through the API, direct database reads and edits (builders: tests/factories.py)."""
 import json
 from decimal import Decimal
 
@@ -6,11 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Cart, CartItem, IdempotencyRecord, Order, OrderEvent, Product
+from tests.factories import ORDER_BODY
+from tests.factories import make_order as build_order
 
-ADDRESS = {"line1": "123 Main St", "line2": "Apt 4B", "city": "New York", "state": "NY", "postal_code": "10001",
-           "country": "USA"}
-ORDER_BODY = {"shipping_address": ADDRESS, "payment_method": "credit_card",
-              "customer_notes": "Please deliver after 6 PM"}
 ORDER_KEYS = {"id", "order_number", "customer_id", "status", "payment_status", "payment_method", "subtotal", "tax",
               "shipping_cost", "total", "total_items", "shipping_address", "customer_notes", "admin_notes",
               "created_at", "updated_at", "confirmed_at", "shipped_at", "delivered_at", "items"}
@@ -114,24 +112,6 @@ def set_order(app):
 @pytest.fixture
 def make_order(app):
     """make_order(customer_id, product_id, quantity=1, status="pending", ...) inserts an order directly."""
-    from itertools import count
-
-    from app.models import OrderItem
-    numbers = count(1)
-
-    def make(customer_id, product_id, quantity=1, *, status="pending", price="10.00", **fields):
-        with app.app_context():
-            price = Decimal(price)
-            subtotal = price * quantity
-            order = Order(order_number=f"ORD-TEST{next(numbers):012d}-{customer_id}", customer_id=customer_id,
-                          status=status, subtotal=subtotal, tax=Decimal("0.00"), shipping_cost=Decimal("10.00"),
-                          total=subtotal + Decimal("10.00"), shipping_address_line1="1 Road", shipping_city="Town",
-                          shipping_state="ST", shipping_postal_code="12345", shipping_country="USA",
-                          items=[OrderItem(product_id=product_id, product_name="Thing", product_sku="SKU-T",
-                                           unit_price=price, quantity=quantity)], **fields)
-            db.session.add(order)
-            db.session.commit()
-            order_id = order.id
-            db.session.remove()
-        return order_id
+    def make(customer_id, product_id, quantity=1, **fields):
+        return build_order(app, customer_id, [(product_id, quantity)], **fields)
     return make

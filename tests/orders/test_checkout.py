@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from app.repositories import stock_repository
-from tests.factories import make_product
-from tests.orders.conftest import (ADDRESS, CUSTOMER_ORDER_KEYS, ORDER_BODY, ORDER_ITEM_KEYS, decimal_json)
+from tests.factories import ADDRESS, ORDER_BODY, make_product
+from tests.orders.conftest import CUSTOMER_ORDER_KEYS, ORDER_ITEM_KEYS, decimal_json
 
 
 def test_checkout_creates_the_order_and_empties_the_cart(app, client, customer, checkout, stock_of, cart_lines,

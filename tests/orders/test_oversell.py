@@ -3,8 +3,7 @@ import threading
 
 from app.extensions import db
 from app.models import Order, OrderItem
-from tests.factories import make_product, make_user
-from tests.orders.conftest import ORDER_BODY
+from tests.factories import ORDER_BODY, make_product, make_user
 
 
 def _race(app, buyers, carts):

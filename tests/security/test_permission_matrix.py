@@ -8,12 +8,10 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from app.permissions import PERMISSIONS, ROLES, markdown_matrix, route_key
-from tests.factories import bearer, make_category, make_product, make_user
+from tests.factories import ORDER_BODY, bearer, make_category, make_product, make_user
+from tests.permissions import PERMISSIONS, ROLES, markdown_matrix, route_key
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-ADDRESS = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701", "country": "USA"}
-ORDER_BODY = {"shipping_address": ADDRESS, "payment_method": "credit_card"}
 _unique = itertools.count(1)
 
 

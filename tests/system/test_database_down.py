@@ -4,7 +4,7 @@ import time
 import pytest
 import requests
 
-from tests.factories import make_product
+from tests.factories import ORDER_BODY, make_product
 from tests.system.harness import PostgresServer, actor, create_database
 
 pytestmark = pytest.mark.system
@@ -17,8 +17,7 @@ ROUTES = [
 ]
 BODIES = {"/api/auth/login": {"email_or_username": "customer@example.com", "password": "Customer123!"},
           "/api/cart/items": {"product_id": 1, "quantity": 1},
-          "/api/orders": {"shipping_address": {"line1": "1 Main St", "city": "X", "state": "Y", "postal_code": "1",
-                                               "country": "Z"}, "payment_method": "credit_card"}}
+          "/api/orders": ORDER_BODY}
 
 
 @pytest.fixture

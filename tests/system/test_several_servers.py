@@ -9,13 +9,10 @@ import requests
 from sqlalchemy.engine import make_url
 
 from app.models import Order, Product
-from tests.factories import make_product
+from tests.factories import ORDER_BODY, make_product
 from tests.system.harness import Gunicorn, actor, app_context, create_database
 
 pytestmark = pytest.mark.system
-
-ADDRESS = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701", "country": "USA"}
-ORDER_BODY = {"shipping_address": ADDRESS, "payment_method": "credit_card"}
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,12 @@ import requests
 from sqlalchemy import select
 
 from app.models import Order, OrderEvent, OrderItem, Product
-from tests.factories import make_category, make_product
+from tests.factories import ORDER_BODY, make_category, make_product
 from tests.system.harness import actor, app_context, create_database
 
 pytestmark = pytest.mark.system
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", 60))
-ADDRESS = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701", "country": "USA"}
-ORDER_BODY = {"shipping_address": ADDRESS, "payment_method": "credit_card"}
 FLOW = ["pending", "confirmed", "processing", "shipped", "delivered"]
 HOLDING = {"pending", "confirmed", "processing", "shipped", "delivered"}  # every status but cancelled, refunded
 

@@ -4,7 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import Customer, Order, User
 from app.utils.passwords import verify_password
-from tests.factories import make_user
+from tests.factories import make_order, make_user
 from tests.shapes import CUSTOMER_PROFILE_KEYS, EMPLOYEE_PROFILE_KEYS, USER_KEYS
 
 
@@ -139,8 +139,8 @@ def test_delete_user_without_orders(client, app, admin, customer):
         assert db.session.query(Customer).filter_by(user_id=customer.id).count() == 0
 
 
-def test_user_with_orders_is_never_hard_deleted(client, app, admin, customer, place_order):
-    place_order(customer.customer_id)
+def test_user_with_orders_is_never_hard_deleted(client, app, admin, customer):
+    make_order(app, customer.customer_id)
     response = client.delete(f"/api/users/{customer.id}", headers=admin.headers)
     assert response.status_code == 409
     assert "ban" in response.get_json()["error"]
@@ -198,8 +198,8 @@ def test_last_active_admin_is_protected(client, app, admin, monkeypatch):
 
 # ---- PUT /api/users/<id>/role ----
 
-def test_customer_to_manager_keeps_customer_profile_and_orders(client, app, admin, customer, place_order):
-    place_order(customer.customer_id)
+def test_customer_to_manager_keeps_customer_profile_and_orders(client, app, admin, customer):
+    make_order(app, customer.customer_id)
     response = client.put(f"/api/users/{customer.id}/role", headers=admin.headers,
                           json={"role": "manager", "employee_id": "MGR-7", "salary": "65000"})
     assert response.status_code == 200

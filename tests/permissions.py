@@ -1,5 +1,6 @@
 """Who may call what: the one permission table that the routes, the tests and the README's matrix are checked against.
 
+Test and documentation data: the app does not import it.
 tests/security/test_permission_matrix.py calls every (route, role) cell and checks that it matches the table, and
 that the table lists exactly the routes of app.url_map; scripts/permission_matrix.py prints the README's matrix.
 """
