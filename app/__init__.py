@@ -5,7 +5,7 @@ import time
 from flask import Flask, g, request
 from flask.sessions import SessionInterface
 
-from app.extensions import cors, db, jwt, limiter, migrate
+from app.extensions import cache, cors, db, jwt, limiter, migrate
 from app.openapi import ShopApi
 from config import get_config
 
@@ -50,6 +50,7 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
                   allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],

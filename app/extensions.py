@@ -1,15 +1,15 @@
 """Extension singletons, bound to the app in create_app()."""
 import sqlite3
 
+from flask_caching import Cache
 from flask_cors import CORS
+from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-
-from app.utils.verified_tokens import CachingJWTManager
 
 # Named constraints so that Alembic migrations are identical on every database.
 NAMING_CONVENTION = {
@@ -20,9 +20,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Objects stay readable after commit: a service returns what it wrote and the route dumps it without a reload.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
-jwt = CachingJWTManager()
+jwt = JWTManager()
+cache = Cache()
 cors = CORS()
 limiter = Limiter(key_func=get_remote_address)
 

@@ -6,6 +6,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
+from app.models.base import MAX_ID
 from app.schemas.common import ErrorSchema
 
 
@@ -64,11 +65,9 @@ class IdConverter(IntegerConverter):
     """`<int:...>` in our routes: an id past the Integer columns' range is no id of ours, so it becomes 0, which no
     row has: the service answers its own 404 instead of the database driver overflowing (a 500 on SQLite)."""
 
-    MAX_ID = 2**31 - 1
-
     def to_python(self, value):
         number = super().to_python(value)
-        return number if number <= self.MAX_ID else 0
+        return number if number <= MAX_ID else 0
 
 
 class TextConverter(UnicodeConverter):

@@ -1,7 +1,7 @@
 """JWT wiring: who the caller is, checked against the database on every authenticated request.
 
 current_user is a Caller (app/repositories/caller_repository.py): id, role, is_active, token_version and
-customer_id, read on the held connection, not an ORM User.
+customer_id, read in one statement with the revocation check.
 """
 from flask import g
 from flask_jwt_extended import create_access_token, create_refresh_token, get_current_user, verify_jwt_in_request
@@ -10,9 +10,8 @@ from jwt.exceptions import PyJWTError
 
 from app.errors import error_response
 from app.extensions import jwt
-from app.models.data_version import ACCOUNTS
+from app.models.base import MAX_ID
 from app.repositories import caller_repository
-from app.utils.versioned_cache import remembered
 
 
 def issue_access_token(user):
@@ -22,9 +21,6 @@ def issue_access_token(user):
 
 def issue_refresh_token(user):
     return create_refresh_token(identity=str(user.id), additional_claims={"ver": user.token_version})
-
-
-_SQL_INTEGER_MAX = 2**63 - 1
 
 
 @jwt.token_in_blocklist_loader
@@ -47,10 +43,8 @@ def load_user(_header, payload):
 
 
 def _token_check(payload):
-    """(revoked, Caller or None), cached per process under the accounts version: every write to an account, a
-    profile or the revocation list changes it, on any worker or host, in the writer's transaction."""
-    key = (payload["jti"], _subject(payload))
-    return remembered("caller_cache", "CALLER_CACHE", ACCOUNTS, key, lambda: caller_repository.token_check(*key))
+    """(revoked, Caller or None) of the token's jti and subject."""
+    return caller_repository.token_check(payload["jti"], _subject(payload))
 
 
 def _subject(payload):
@@ -59,7 +53,7 @@ def _subject(payload):
         user_id = int(payload["sub"])
     except (TypeError, ValueError):
         return None
-    return user_id if 0 < user_id <= _SQL_INTEGER_MAX else None
+    return user_id if 0 < user_id <= MAX_ID else None
 
 
 @jwt.user_lookup_error_loader

@@ -6,6 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
+# Ids and integer columns are 32-bit on every database: a larger number is no row (and an OverflowError on SQLite).
+MAX_ID = 2**31 - 1
+
+
 def utcnow():
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)

@@ -1,13 +1,9 @@
-"""Data versions: one row per cached scope whose number changes in the same transaction as every write to it.
+"""The catalog version: a number that changes in the same transaction as every write to products or categories.
 
-Reads are cached per process under these numbers (app/utils/http_cache.py), so a write made through any worker
-or host invalidates every cache of its scope at its commit. Session events bump a scope for ORM changes of its
-tables and for UPDATE / DELETE / INSERT statements on them (the stock moves of checkout, cancel, refund and
-order deletion), so no service has to remember to.
-
-- catalog: products and categories (the public catalog reads).
-- orders: orders, their lines and history, and the buyers shown with them (customers, users).
-- accounts: what the token check of every authenticated request reads (users, their profiles, revoked tokens).
+Public catalog answers are cached under it (app/catalog_cache.py), so a write made through any worker or host
+invalidates every cached answer at its commit. Session events note ORM changes of the catalog's tables and
+UPDATE / DELETE / INSERT statements on them (the stock moves of checkout, cancel, refund and order deletion), so
+no service has to remember to.
 """
 import time
 
@@ -18,14 +14,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.extensions import db
 
 CATALOG = 1
-ORDERS = 2
-ACCOUNTS = 3
-SCOPE_TABLES = {
-    CATALOG: frozenset({"products", "categories"}),
-    ORDERS: frozenset({"orders", "order_items", "order_events", "customers", "users"}),
-    ACCOUNTS: frozenset({"users", "customers", "employees", "revoked_tokens"}),
-}
-_CHANGED = "changed_data_scopes"
+CATALOG_TABLES = frozenset({"products", "categories"})
+_CHANGED = "catalog_changed"
 
 
 class DataVersion(db.Model):
@@ -40,14 +30,9 @@ def fresh_version():
     return time.time_ns() // 1000
 
 
-def _scopes_of(table_name):
-    return {scope for scope, tables in SCOPE_TABLES.items() if table_name in tables}
-
-
 def _note(session, table_name):
-    scopes = _scopes_of(table_name)
-    if scopes:
-        session.info.setdefault(_CHANGED, set()).update(scopes)
+    if table_name in CATALOG_TABLES:
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "before_flush")
@@ -66,24 +51,24 @@ def _note_statements(state):
 
 
 @event.listens_for(Session, "before_commit")
-def _bump_versions(session):
-    session.flush()  # pending changes decide which scopes changed
-    for scope in sorted(session.info.pop(_CHANGED, ())):  # one order everywhere: concurrent commits cannot deadlock
-        bumped = session.execute(update(DataVersion).where(DataVersion.id == scope)
+def _bump_version(session):
+    session.flush()  # pending changes decide whether the catalog changed
+    if session.info.pop(_CHANGED, False):
+        bumped = session.execute(update(DataVersion).where(DataVersion.id == CATALOG)
                                  .values(version=DataVersion.version + 1)
                                  .execution_options(synchronize_session=False))
         if bumped.rowcount == 0:
-            _recreate(session, scope)
+            _recreate(session)
 
 
-def _recreate(session, scope):
+def _recreate(session):
     """The row was deleted (a data reset): put it back; if a concurrent writer just did, bump theirs."""
     try:
         with session.begin_nested():
-            session.execute(insert(DataVersion).values(id=scope, version=fresh_version()))
+            session.execute(insert(DataVersion).values(id=CATALOG, version=fresh_version()))
     except IntegrityError:
-        session.execute(update(DataVersion).where(DataVersion.id == scope).values(version=DataVersion.version + 1)
-                        .execution_options(synchronize_session=False))
+        session.execute(update(DataVersion).where(DataVersion.id == CATALOG)
+                        .values(version=DataVersion.version + 1).execution_options(synchronize_session=False))
 
 
 @event.listens_for(Session, "after_rollback")

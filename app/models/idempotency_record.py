@@ -1,5 +1,5 @@
 """The first response to a request sent with an Idempotency-Key, replayed on repeats."""
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -16,4 +16,4 @@ class IdempotencyRecord(CreatedAtMixin, db.Model):
     key: Mapped[str] = mapped_column(String(255), nullable=False)
     request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     response_status: Mapped[int] = mapped_column(Integer, nullable=False)
-    response_body: Mapped[dict] = mapped_column(JSON, nullable=False)
+    response_body: Mapped[str] = mapped_column(Text, nullable=False)  # the answer's JSON text, replayed as is

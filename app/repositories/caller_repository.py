@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 
 from app.models import Customer, RevokedToken, User
-from app.repositories import held_connection
+from app.extensions import db
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,6 @@ class Caller:
         return cls(user.id, user.role, user.is_active, user.token_version, user.customer.id if user.customer else None)
 
 
-# Built once; read on the held connection, so the request's session has begun no snapshot when the view starts.
 _REVOKED = select(RevokedToken.id).where(RevokedToken.jti == bindparam("jti")).exists()
 _CALLER = (select(_REVOKED, User.id, User.role, User.is_active, User.token_version, Customer.id)
            .outerjoin(Customer, Customer.user_id == User.id).where(User.id == bindparam("user_id")))
@@ -34,8 +33,8 @@ _CALLER = (select(_REVOKED, User.id, User.role, User.is_active, User.token_versi
 
 def token_check(jti, user_id):
     """(revoked, Caller or None when the account does not exist) for a token's jti and subject."""
-    row = held_connection.execute(_CALLER, {"jti": jti, "user_id": user_id}).first() if user_id is not None else None
+    row = db.session.execute(_CALLER, {"jti": jti, "user_id": user_id}).first() if user_id is not None else None
     if row is None:
-        return held_connection.execute(select(_REVOKED), {"jti": jti}).scalar() is True, None
+        return db.session.execute(select(_REVOKED), {"jti": jti}).scalar() is True, None
     revoked, *facts = row
     return bool(revoked), Caller(*facts)

@@ -1,53 +1,23 @@
 """Queries on carts and their lines."""
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Cart, CartItem, Product
+from app.models import Cart, CartItem
 from app.models.base import utcnow
-from app.repositories.rows import ProductRow, columns, core_rows, split
 
 
 def _with_lines():
-    return selectinload(Cart.items).selectinload(CartItem.product)
+    return joinedload(Cart.items).joinedload(CartItem.product, innerjoin=True)
 
 
 def get_for_customer(customer_id):
-    """The customer's cart with its lines and their products (three statements whatever the size)."""
-    return db.session.scalar(
+    """The customer's cart with its lines and their products, in one statement whatever the size."""
+    return db.session.scalars(
         select(Cart).where(Cart.customer_id == customer_id).options(_with_lines())
         .execution_options(populate_existing=True)
-    )
-
-
-_CART_KEYS = [column.key for column in Cart.__table__.c]
-_LINE_KEYS = [column.key for column in CartItem.__table__.c]
-_PRODUCT_KEYS = [column.key for column in Product.__table__.c]
-_READ = (select(*columns(Cart), *columns(CartItem, "line_"), *columns(Product, "product_"))
-         .outerjoin(CartItem, CartItem.cart_id == Cart.id).outerjoin(Product, Product.id == CartItem.product_id)
-         .where(Cart.customer_id == bindparam("customer_id")).order_by(CartItem.id))
-
-
-def read_for_customer(customer_id):
-    """The customer's cart as a row with its lines and their products, in one statement; None when none.
-
-    For reading only (app/repositories/rows.py); writers use get_for_customer / lock_for_customer.
-    """
-    rows = core_rows(_READ, {"customer_id": customer_id})
-    if not rows:
-        return None
-    cart, lines = split(rows[0], 0, _CART_KEYS), []
-    line_at, product_at = len(_CART_KEYS), len(_CART_KEYS) + len(_LINE_KEYS)
-    for row in rows:
-        if row[line_at] is None:  # a cart without lines: one row, the line columns null
-            continue
-        line = split(row, line_at, _LINE_KEYS)
-        product = split(row, product_at, _PRODUCT_KEYS, ProductRow)
-        line.product = product if product.id is not None else None
-        lines.append(line)
-    cart.items = lines
-    return cart
+    ).unique().first()
 
 
 def lock_for_customer(customer_id):

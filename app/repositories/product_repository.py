@@ -1,5 +1,4 @@
 """Queries on products."""
-import builtins
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,11 +27,10 @@ def get_active(product_id):
 
 def count(filters):
     """How many active products match filters."""
-    stmt, _column, _descending = _filtered(filters)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return db.session.scalar(select(func.count(Product.id)).where(Product.is_active.is_(True), *_conditions(filters)))
 
 
-def list(filters, page, per_page, total):
+def list_page(filters, page, per_page, total):
     """A page of active products matching filters (the keys of ProductQueryArgs); total from count()."""
     stmt, column, descending = _filtered(filters)
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
@@ -48,7 +46,7 @@ def list_after(filters, after, per_page, total):
         value, row_id = decode_cursor(after, filters["sort"], SORT_KINDS[filters["sort"].lstrip("-")])
         stmt = stmt.where(after_condition(column, Product.id, value, row_id, descending))
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
-    rows = builtins.list(db.session.scalars(stmt.limit(per_page + 1)))
+    rows = db.session.scalars(stmt.limit(per_page + 1)).all()
     items, has_next = rows[:per_page], len(rows) > per_page
     last = items[-1] if has_next else None
     next_cursor = encode_cursor(filters["sort"], getattr(last, column.key), last.id) if last else None

@@ -1,11 +1,9 @@
-"""Product reads and the atomic stock updates of checkout, cancel and refund."""
-from sqlalchemy import update
+"""Product reads and the atomic stock moves of checkout, cancel and refund: two statements whatever the count."""
+from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import Product
-
-# Ids beyond a 32-bit integer cannot exist; SQLite would raise OverflowError on them.
-MAX_ID = 2**31 - 1
+from app.models.base import MAX_ID
 
 
 def get_product(product_id):
@@ -14,23 +12,36 @@ def get_product(product_id):
     return db.session.get(Product, product_id)
 
 
-def take(product_id, quantity):
-    """Take quantity out of stock if the product is active and has enough; False when it does not."""
+def lock(product_ids):
+    """The products, row-locked in id order (no deadlock between concurrent stock moves) and read afresh.
+
+    Pending changes stay pending (no autoflush): the order's own changes are written once, at commit."""
+    return db.session.scalars(select(Product).where(Product.id.in_(product_ids)).order_by(Product.id)
+                              .with_for_update().execution_options(populate_existing=True, autoflush=False)).all()
+
+
+def take(quantities):
+    """Take {product_id: quantity} out of stock where every product is active and has enough; True when all did.
+
+    Call lock() first. One conditional UPDATE; the CHECK constraint stands behind it.
+    """
+    by_id = case(quantities, value=Product.id)
     result = db.session.execute(
         update(Product)
-        .where(Product.id == product_id, Product.stock_quantity >= quantity, Product.is_active.is_(True))
-        .values(stock_quantity=Product.stock_quantity - quantity)
+        .where(Product.id.in_(quantities), Product.is_active.is_(True), Product.stock_quantity >= by_id)
+        .values(stock_quantity=Product.stock_quantity - by_id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.rowcount == len(quantities)
 
 
 def give_back(quantities):
-    """Return {product_id: quantity} to stock, rows in id order so concurrent writers never deadlock."""
-    for product_id in sorted(quantities):
-        db.session.execute(
-            update(Product).where(Product.id == product_id)
-            .values(stock_quantity=Product.stock_quantity + quantities[product_id])
-            .execution_options(synchronize_session=False)
-        )
-
+    """Return {product_id: quantity} to stock (locking the rows in id order first)."""
+    if not quantities:
+        return
+    lock(list(quantities))
+    db.session.execute(
+        update(Product).where(Product.id.in_(quantities))
+        .values(stock_quantity=Product.stock_quantity + case(quantities, value=Product.id))
+        .execution_options(synchronize_session=False, autoflush=False)
+    )

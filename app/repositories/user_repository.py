@@ -46,7 +46,7 @@ def count_active_admins():
         select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.is_active.is_(True)))
 
 
-def list(role=None, page=1, per_page=25):
+def list_users(role=None, page=1, per_page=25):
     """Every account, banned ones included, newest first."""
     query = select(User).order_by(User.created_at.desc(), User.id.desc())
     if role:

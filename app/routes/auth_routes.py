@@ -1,18 +1,16 @@
 """Auth routes."""
-from flask import current_app, jsonify
+from flask import current_app
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from app.extensions import limiter
-from app.models.data_version import ACCOUNTS
 from app.openapi import Blueprint
 from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResponseSchema, LoginSchema,
                               LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
 from app.schemas.common import MessageSchema
-from app.schemas.user import UserProfileSchema, dump_profile_view
+from app.schemas.user import UserProfileSchema
 from app.security import optional_caller
 from app.services import auth_service, user_service
 from app.utils.decorators import authenticated
-from app.utils.http_cache import private_read
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registration, login and tokens")
 
@@ -50,11 +48,10 @@ def refresh():
 
 @blp.route("/me")
 @authenticated
-@private_read(ACCOUNTS, user_service.own_profile_audience)
 @blp.response(200, UserProfileSchema)
 def me():
     """The caller's account and profile (no profile key for admins)."""
-    return jsonify(dump_profile_view(user_service.get_user_view(current_user.id)))
+    return user_service.get_user_view(current_user.id)
 
 
 @blp.route("/change-password", methods=["POST"])

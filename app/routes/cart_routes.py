@@ -4,11 +4,12 @@ from flask_jwt_extended import current_user
 
 from app.openapi import Blueprint
 from app.schemas.cart import (AddToCartSchema, CartMessageSchema, CartSchema, CartValidationSchema,
-                              EmptyCartSchema, UpdateCartItemSchema, dump_cart)
+                              EmptyCartSchema, UpdateCartItemSchema)
 from app.services import cart_service
 from app.utils.decorators import authenticated
 
 blp = Blueprint("cart", __name__, url_prefix="/api/cart", description="The caller's shopping cart")
+CART, EMPTY_CART = CartSchema(), EmptyCartSchema()  # GET /api/cart has two shapes, so the view dumps
 
 
 @blp.route("", methods=["GET"])
@@ -16,8 +17,8 @@ blp = Blueprint("cart", __name__, url_prefix="/api/cart", description="The calle
 @blp.response(200, {"oneOf": [CartSchema, EmptyCartSchema]})
 def get_cart():
     """The caller's cart with live prices, or {message, cart: null} when they never had one."""
-    cart = cart_service.read_cart(current_user)
-    return jsonify(dump_cart(cart) if cart is not None else {"message": "Cart is empty", "cart": None})
+    cart = cart_service.get_cart(current_user)
+    return jsonify(CART.dump(cart) if cart is not None else EMPTY_CART.dump({"message": "Cart is empty", "cart": None}))
 
 
 @blp.route("/items", methods=["POST"])

@@ -1,19 +1,19 @@
 """Category routes."""
 from flask_jwt_extended import current_user
 
+from app.catalog_cache import catalog_read
 from app.openapi import Blueprint
 from app.schemas.category import (CategoryCreateSchema, CategoryListArgs, CategoryListSchema, CategoryMessageSchema,
                                   CategoryTreeSchema, CategoryUpdateSchema, ReorderSchema)
 from app.schemas.common import MessageSchema
 from app.services import category_service
 from app.utils.decorators import admin_only, manager_required
-from app.utils.http_cache import catalog_read
 
 blp = Blueprint("categories", __name__, url_prefix="/api/categories", description="The category tree")
 
 
 @blp.route("", methods=["GET"])
-@catalog_read()
+@catalog_read
 @blp.arguments(CategoryListArgs, location="query")
 @blp.response(200, CategoryListSchema)
 def list_categories(args):
@@ -22,7 +22,7 @@ def list_categories(args):
 
 
 @blp.route("/<int:category_id>", methods=["GET"])
-@catalog_read()
+@catalog_read
 @blp.response(200, CategoryTreeSchema)
 def get_category(category_id):
     """One category, active or not, with its children and products_count."""
@@ -30,7 +30,7 @@ def get_category(category_id):
 
 
 @blp.route("/slug/<slug>", methods=["GET"])
-@catalog_read()
+@catalog_read
 @blp.response(200, CategoryTreeSchema)
 def get_category_by_slug(slug):
     """One active category by slug."""

@@ -1,21 +1,23 @@
 """Order routes."""
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_jwt_extended import current_user
 
-from app.models.data_version import ORDERS
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, CustomerOrderPageSchema,
                                CustomerOrderSchema, IdempotencyHeaderSchema, OrderCreateSchema, OrderMessageSchema,
                                OrderNotesSchema, OrderSearchArgs, OrderStatusUpdateSchema,
                                PaymentStatusUpdateSchema, RefundSchema, ShipOrderSchema, StaffOrderPageSchema,
-                               StaffOrderSchema, TodayOrdersSchema, dump_order_page)
+                               StaffOrderSchema, TodayOrdersSchema)
 from app.services import checkout_service, order_service, order_status_service
 from app.utils.decorators import admin_only, authenticated, customer_only, manager_required, staff_required
-from app.utils.http_cache import private_read
-from app.utils.pagination import PageArgs
+from app.schemas.common import rendered
+from app.utils.cursor import page_or_keyset_result
+from app.utils.pagination import PageArgs, page_result
 
 blp = Blueprint("orders", __name__, url_prefix="/api/orders", description="Checkout and the order lifecycle")
+STAFF_ORDER, CUSTOMER_ORDER = StaffOrderSchema(), CustomerOrderSchema()  # one route, a shape per audience
+CREATED, REFUNDED = CustomerOrderMessageSchema(), OrderMessageSchema()  # rendered once, replayed byte for byte
 
 
 @blp.route("", methods=["POST"])
@@ -25,18 +27,17 @@ blp = Blueprint("orders", __name__, url_prefix="/api/orders", description="Check
 @blp.response(201, CustomerOrderMessageSchema)
 def create_order(data, headers):
     """Check out the caller's cart (an Idempotency-Key header makes retries safe)."""
-    status, body = checkout_service.place_order(current_user, data, headers["idempotency_key"])
-    return jsonify(body), status
+    status, body = checkout_service.place_order(current_user, data, headers["idempotency_key"], render=_created_body)
+    return current_app.response_class(body, status, mimetype="application/json")
 
 
 @blp.route("", methods=["GET"])
 @customer_only
-@private_read(ORDERS, order_service.own_orders_audience)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CustomerOrderPageSchema)
 def list_my_orders(args):
     """The caller's own orders, newest first, without items."""
-    return jsonify(dump_order_page(order_service.list_own_orders(current_user, **args), staff=False))
+    return page_result("orders", order_service.list_own_orders(current_user, **args), with_links=False)
 
 
 @blp.route("/<int:order_id>", methods=["GET"])
@@ -45,7 +46,7 @@ def list_my_orders(args):
 def get_order(order_id):
     """One order: the caller's own, or any for staff (managers: last 30 days)."""
     order = order_service.get_order(order_id, current_user)
-    schema = StaffOrderSchema() if order_service.is_staff(current_user) else CustomerOrderSchema()
+    schema = STAFF_ORDER if order_service.is_staff(current_user) else CUSTOMER_ORDER
     return jsonify(schema.dump(order))
 
 
@@ -77,12 +78,11 @@ def search_order(args):
 
 @blp.route("/admin", methods=["GET"])
 @manager_required
-@private_read(ORDERS, order_service.all_orders_audience)
 @blp.arguments(AdminOrderArgs, location="query")
 @blp.response(200, StaffOrderPageSchema)
 def list_all_orders(args):
     """Every order, newest first, optionally of one status (managers: last 30 days)."""
-    return jsonify(dump_order_page(order_service.list_all_orders(current_user, **args), staff=True))
+    return page_or_keyset_result("orders", order_service.list_all_orders(current_user, **args), with_links=False)
 
 
 @blp.route("/<int:order_id>/status", methods=["PUT", "POST"])
@@ -133,8 +133,8 @@ def add_notes(data, order_id):
 def refund_order(data, headers, order_id):
     """Refund an order and return its stock (an Idempotency-Key header makes retries safe)."""
     status, body = order_status_service.refund_order(order_id, current_user, data["reason"],
-                                                     headers["idempotency_key"])
-    return jsonify(body), status
+                                                     headers["idempotency_key"], render=_refunded_body)
+    return current_app.response_class(body, status, mimetype="application/json")
 
 
 @blp.route("/<int:order_id>", methods=["DELETE"])
@@ -144,3 +144,11 @@ def delete_order(order_id):
     """Delete an order for good, returning its stock if it still held it."""
     order_status_service.delete_order(order_id, current_user)
     return {"message": "Order permanently deleted", "warning": "This action cannot be undone"}
+
+
+def _created_body(order):
+    return rendered(CREATED, {"message": "Order created successfully", "order": order})
+
+
+def _refunded_body(order):
+    return rendered(REFUNDED, {"message": "Refund processed successfully", "order": order})

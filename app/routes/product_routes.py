@@ -1,32 +1,32 @@
 """Product routes, and the route serving uploaded product images."""
-from flask import jsonify, send_from_directory
+from flask import send_from_directory
 from flask_jwt_extended import current_user
 
+from app.catalog_cache import catalog_read
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreateSchema, ProductPageSchema,
-                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema,
-                                 dump_product_page)
+                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema)
 from app.security import optional_caller
 from app.services import image_service, product_service
 from app.utils.decorators import admin_only, manager_required
-from app.utils.http_cache import catalog_read
+from app.utils.cursor import page_or_keyset_result
 
 blp = Blueprint("products", __name__, url_prefix="/api/products", description="The product catalog")
 uploads_blp = Blueprint("uploads", __name__, description="Uploaded product images")
 
 
 @blp.route("", methods=["GET"])
-@catalog_read()
+@catalog_read
 @blp.arguments(ProductQueryArgs, location="query")
 @blp.response(200, ProductPageSchema)
 def list_products(args):
     """List active products: filters, search, sort and pagination."""
-    return jsonify(dump_product_page(product_service.list_products(args)))
+    return page_or_keyset_result("products", product_service.list_products(args))
 
 
 @blp.route("/<int:product_id>", methods=["GET"])
-@catalog_read(varies_with_caller=True)
+@catalog_read
 @blp.response(200, ProductSchema)
 def get_product(product_id):
     """One active product (managers and admins also see inactive ones)."""

@@ -3,7 +3,6 @@ from flask import current_app
 from flask_jwt_extended import current_user
 
 from app.extensions import limiter
-from app.models.data_version import ACCOUNTS
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.user import (AdminUserUpdateSchema, CreateUserSchema, CustomerListArgs, CustomerPageSchema,
@@ -12,14 +11,12 @@ from app.schemas.user import (AdminUserUpdateSchema, CreateUserSchema, CustomerL
                               UserProfileMessageSchema, UserProfileSchema, UserStatisticsSchema)
 from app.services import user_admin_service, user_service
 from app.utils.decorators import admin_only, authenticated, manager_required
-from app.utils.http_cache import private_read
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Profiles and user management")
 
 
 @blp.route("/profile")
 @authenticated
-@private_read(ACCOUNTS, user_service.own_profile_audience)
 @blp.response(200, UserProfileSchema)
 def get_profile():
     """The caller's account and profile (no profile key for admins)."""

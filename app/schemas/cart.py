@@ -1,10 +1,8 @@
 """Cart shapes; prices are the products' current prices."""
-from decimal import Decimal
-
 from marshmallow import Schema, fields, validate
 
 from app.schemas.common import Money, StrictInputSchema
-from app.schemas.product import ProductSchema, _money, _time, dump_product
+from app.schemas.product import ProductSchema
 
 MAX_QUANTITY = 100
 QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be between 1 and 100")
@@ -30,27 +28,6 @@ class CartSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     items = fields.List(fields.Nested(CartItemSchema))
-
-
-def dump_cart(cart):
-    """CartSchema().dump(cart) without marshmallow's per-field machinery (the hot read path).
-
-    Must stay identical to the schema's dump: tests/perf/test_fast_dump_cart.py compares them.
-    """
-    items, total_items, subtotal = [], 0, Decimal("0.00")
-    for line in cart.items:
-        product = line.product
-        total_items += line.quantity
-        total_price = product.price * line.quantity
-        subtotal += total_price
-        items.append({
-            "id": line.id, "cart_id": line.cart_id, "product_id": line.product_id, "product": dump_product(product),
-            "quantity": line.quantity, "unit_price": _money(product.price), "total_price": _money(total_price),
-            "created_at": _time(line.created_at), "updated_at": _time(line.updated_at),
-        })
-    return {"id": cart.id, "customer_id": cart.customer_id, "total_items": total_items,
-            "subtotal": _money(subtotal), "created_at": _time(cart.created_at), "updated_at": _time(cart.updated_at),
-            "items": items}
 
 
 class AddToCartSchema(StrictInputSchema):

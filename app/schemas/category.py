@@ -1,9 +1,9 @@
 """Category shapes: the [COMPAT] output, the tree entries, and the create / update / reorder bodies."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.models.base import MAX_ID
 from app.schemas.common import BlankToNoneMixin, InputSchema, WholeNumber
 
-MAX_INT = 2**31 - 1
 
 
 def not_blank(value):
@@ -44,7 +44,7 @@ class CategoryListArgs(Schema):
 
 def CategoryId(**kwargs):
     """An id given as a number or a numeric string (the SPA sends <select> values as strings)."""
-    return WholeNumber(validate=validate.Range(min=1, max=MAX_INT), **kwargs)
+    return WholeNumber(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class CategoryUpdateSchema(BlankToNoneMixin, InputSchema):
@@ -67,7 +67,7 @@ class CategoryCreateSchema(CategoryUpdateSchema):
 class ReorderEntrySchema(InputSchema):
     id = CategoryId(required=True)
     parent_id = CategoryId(allow_none=True)
-    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_INT))
+    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class ReorderSchema(InputSchema):

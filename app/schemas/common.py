@@ -1,4 +1,5 @@
 """Building blocks shared by the resource schemas."""
+from flask import current_app
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, pre_load
 
 
@@ -56,3 +57,8 @@ class WholeNumber(fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+def rendered(schema, obj):
+    """The JSON text of schema's dump of obj, as the app's JSON provider writes answers."""
+    return current_app.json.dumps(schema.dump(obj))

@@ -3,9 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from app.enums import OrderStatus, PaymentMethod, PaymentStatus, values
 from app.schemas.common import InputSchema, Money
-from app.schemas.product import _money, _time  # the product fast dump's helpers
-from app.schemas.user import AddressSchema, CustomerProfileSchema, dump_customer_profile
-from app.utils.cursor import page_or_keyset_result
+from app.schemas.user import AddressSchema, CustomerProfileSchema
 from app.utils.pagination import PageArgs, page_schema
 
 
@@ -110,78 +108,6 @@ class TodayOrdersSchema(Schema):
     orders = fields.List(fields.Nested(StaffOrderListItemSchema))
     total = fields.Integer()
     date = fields.String()
-
-
-# ---- Hand-written dumps of the hot read paths (tests/perf/test_fast_dump_orders.py proves them equal) ----
-
-def dump_order_item(item):
-    """OrderItemSchema().dump(item)."""
-    return {"id": item.id, "order_id": item.order_id, "product_id": item.product_id,
-            "product_name": item.product_name, "product_sku": item.product_sku,
-            "unit_price": _money(item.unit_price), "quantity": item.quantity,
-            "total_price": _money(item.unit_price * item.quantity), "created_at": _time(item.created_at)}
-
-
-def dump_order_event(event):
-    """OrderEventSchema().dump(event)."""
-    return {"id": event.id, "event_type": event.event_type, "from_status": event.from_status,
-            "to_status": event.to_status, "note": event.note, "actor_id": event.actor_id,
-            "created_at": _time(event.created_at)}
-
-
-def dump_order_customer(customer):
-    """OrderCustomerSchema().dump(customer): the buyer's profile and email, as staff see it."""
-    if customer is None:
-        return None
-    body = dump_customer_profile(customer)
-    body["email"] = customer.user.email
-    return body
-
-
-def dump_order(order, *, staff, items=True, events=False, total_items=None):
-    """The order as the output schemas dump it, without marshmallow's per-field machinery.
-
-    staff=True: StaffOrderSchema (events=True) or StaffOrderListItemSchema (events=False);
-    staff=False: CustomerOrderSchema (items=True) or CustomerOrderSummarySchema (items=False).
-    total_items: the order's unit count when the items are not loaded (the summary list computes it in SQL).
-    """
-    lines = order.items if items or total_items is None else ()
-    body = {
-        "id": order.id, "order_number": order.order_number, "customer_id": order.customer_id,
-        "status": order.status, "payment_status": order.payment_status, "payment_method": order.payment_method,
-        "subtotal": _money(order.subtotal), "tax": _money(order.tax), "shipping_cost": _money(order.shipping_cost),
-        "total": _money(order.total),
-        "total_items": sum(line.quantity for line in lines) if total_items is None else total_items,
-        "shipping_address": {
-            "line1": order.shipping_address_line1, "line2": order.shipping_address_line2,
-            "city": order.shipping_city, "state": order.shipping_state,
-            "postal_code": order.shipping_postal_code, "country": order.shipping_country,
-        },
-        "customer_notes": order.customer_notes,
-    }
-    if staff:
-        body["admin_notes"] = order.admin_notes
-    body.update(tracking_number=order.tracking_number, created_at=_time(order.created_at),
-                updated_at=_time(order.updated_at), confirmed_at=_time(order.confirmed_at),
-                shipped_at=_time(order.shipped_at), delivered_at=_time(order.delivered_at))
-    if items:
-        body["items"] = [dump_order_item(line) for line in lines]
-    if staff:
-        body["customer"] = dump_order_customer(order.customer)
-        if events:
-            body["events"] = [dump_order_event(event) for event in order.events]
-    return body
-
-
-def dump_order_page(pagination, *, staff):
-    """CustomerOrderPageSchema (staff=False) or StaffOrderPageSchema (staff=True) of a page of order rows."""
-    body = page_or_keyset_result("orders", pagination, with_links=False)
-    if staff:
-        body["orders"] = [dump_order(order, staff=True) for order in body["orders"]]
-    else:
-        body["orders"] = [dump_order(order, staff=False, items=False, total_items=order.total_items)
-                          for order in body["orders"]]
-    return body
 
 
 def required_text(max_length, **kwargs):

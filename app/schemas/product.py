@@ -4,12 +4,12 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.models.base import MAX_ID
 from app.schemas.category import CategorySchema, not_blank
 from app.schemas.common import BlankToNoneMixin, InputSchema, Money, WholeNumber
-from app.utils.pagination import PageArgs, page_result, page_schema
+from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
-MAX_INT = 2**31 - 1
 SEARCH_TYPES = ("id", "sku", "slug", "barcode", "category_id", "name")
 SORTS = ("price", "-price", "name", "-name", "created_at", "-created_at")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
@@ -50,43 +50,6 @@ class ProductPageSchema(page_schema("ProductPageBase", "products", ProductSchema
 
 
 ProductPageSchema.__name__ = "ProductPage"
-
-CENT = Decimal("0.01")
-
-
-def _money(value):
-    return None if value is None else value.quantize(CENT)
-
-
-def _time(value):
-    return None if value is None else value.isoformat()
-
-
-def dump_product(product):
-    """ProductSchema().dump(product) without marshmallow's per-field machinery (the hot list path).
-
-    Must stay identical to the schema's dump: tests/perf/test_fast_dump.py compares them field by field.
-    """
-    return {
-        "id": product.id, "name": product.name, "slug": product.slug, "description": product.description,
-        "price": _money(product.price), "compare_price": _money(product.compare_price),
-        "discount_percentage": product.discount_percentage.quantize(CENT), "sku": product.sku,
-        "barcode": product.barcode, "stock_quantity": product.stock_quantity, "is_in_stock": product.is_in_stock,
-        "category_id": product.category_id, "weight": _money(product.weight), "dimensions": product.dimensions,
-        "image_url": product.display_image_url, "images": product.images or [], "is_active": product.is_active,
-        "is_featured": product.is_featured, "created_at": _time(product.created_at),
-        "updated_at": _time(product.updated_at),
-    }
-
-
-def dump_product_page(pagination):
-    """ProductPageSchema().dump(page_result("products", pagination)), through dump_product."""
-    body = page_result("products", pagination)
-    body["products"] = [dump_product(product) for product in body["products"]]
-    if hasattr(pagination, "next_cursor"):
-        body["next_cursor"] = pagination.next_cursor
-    return body
-
 
 def money_value(minimum=Decimal("0"), exclusive=False):
     """A validator: a Decimal with at most two places, above (or at) minimum and at most MAX_MONEY."""
@@ -140,8 +103,8 @@ class ProductUpdateSchema(BlankToNoneMixin, InputSchema):
     compare_price = Amount(exclusive=True, allow_none=True)
     sku = Sku()
     barcode = fields.String(allow_none=True, validate=validate.Length(max=100))
-    stock_quantity = WholeNumber(validate=validate.Range(min=0, max=MAX_INT))
-    category_id = WholeNumber(validate=validate.Range(min=1, max=MAX_INT))
+    stock_quantity = WholeNumber(validate=validate.Range(min=0, max=MAX_ID))
+    category_id = WholeNumber(validate=validate.Range(min=1, max=MAX_ID))
     weight = Amount(allow_none=True)
     dimensions = fields.String(allow_none=True, validate=validate.Length(max=100))
     image_url = ImageUrl(allow_none=True)
@@ -169,15 +132,15 @@ class ProductCreateSchema(ProductUpdateSchema):
     name = Name(required=True)
     price = Amount(exclusive=True, required=True)
     sku = Sku(required=True)
-    stock_quantity = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_INT))
-    category_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_INT))
+    stock_quantity = WholeNumber(required=True, validate=validate.Range(min=0, max=MAX_ID))
+    category_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ProductQueryArgs(PageArgs):
     """GET /api/products query string; a bad value is a 400 naming the parameter."""
 
     page = fields.Integer(load_default=1, validate=validate.Range(max=1_000_000))
-    category_id = fields.Integer(validate=validate.Range(min=0, max=MAX_INT))
+    category_id = fields.Integer(validate=validate.Range(min=0, max=MAX_ID))
     include_subcategories = fields.Boolean(load_default=False)
     featured = fields.Boolean()
     in_stock = fields.Boolean()
@@ -196,7 +159,7 @@ class ProductQueryArgs(PageArgs):
         if search_type and search_type not in SEARCH_TYPES:
             raise ValidationError(f"Must be one of: {', '.join(SEARCH_TYPES)}.", "search_type")
         if search_type in ("id", "category_id") and value:
-            if not (value.isascii() and value.isdigit()) or int(value) > MAX_INT:
+            if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
                 raise ValidationError(f"Must be a whole number for search_type {search_type}.", "search_value")
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:

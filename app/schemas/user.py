@@ -8,7 +8,6 @@ from marshmallow.validate import Length, OneOf, Range, Regexp
 from app.enums import EMPLOYEE_ROLES, UserRole, values
 from app.models.person import ADDRESS_FIELDS
 from app.schemas.common import BlankToNoneMixin, InputSchema, Money
-from app.schemas.product import _money, _time  # the product fast dump's helpers
 from app.utils.pagination import PageArgs, page_schema
 
 
@@ -79,45 +78,6 @@ class UserProfileSchema(Schema):
 
     user = fields.Nested(UserSchema)
     profile = ProfileField()
-
-
-# ---- Hand-written dumps of the hot read paths (tests/perf/test_fast_dump_users.py proves them equal) ----
-
-def dump_user(user):
-    """UserSchema().dump(user) without marshmallow's per-field machinery."""
-    return {"id": user.id, "email": user.email, "username": user.username, "role": user.role,
-            "is_active": user.is_active, "created_at": _time(user.created_at), "updated_at": _time(user.updated_at)}
-
-
-def dump_customer_profile(profile):
-    """CustomerProfileSchema().dump(profile) (also the first keys of the employee profile's dump)."""
-    return {
-        "id": profile.id, "user_id": profile.user_id, "first_name": profile.first_name,
-        "last_name": profile.last_name, "full_name": profile.full_name, "phone": profile.phone,
-        "address": {"line1": profile.address_line1, "line2": profile.address_line2, "city": profile.city,
-                    "state": profile.state, "postal_code": profile.postal_code, "country": profile.country},
-        "created_at": _time(profile.created_at), "updated_at": _time(profile.updated_at),
-    }
-
-
-def dump_profile(profile):
-    """ProfileField's dump: the employee profile (with salary) or the customer profile; None stays None."""
-    if profile is None:
-        return None
-    body = dump_customer_profile(profile)
-    if hasattr(profile, "employee_id"):
-        body.update(employee_id=profile.employee_id, hire_date=_time(profile.hire_date),
-                    shift_start=_time(profile.shift_start), shift_end=_time(profile.shift_end),
-                    salary=_money(profile.salary))
-    return body
-
-
-def dump_profile_view(body):
-    """UserProfileSchema().dump({user[, profile]}): no profile key when the body has none (admins)."""
-    out = {"user": dump_user(body["user"])}
-    if "profile" in body:
-        out["profile"] = dump_profile(body["profile"])
-    return out
 
 
 class UserMessageSchema(Schema):

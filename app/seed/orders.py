@@ -56,8 +56,9 @@ def _place(user, rng):
     address = {"line1": profile.address_line1, "line2": None, "city": profile.city, "state": profile.state,
                "postal_code": profile.postal_code, "country": profile.country}
     method = rng.choice([m.value for m in PaymentMethod])
-    _, body = checkout_service.place_order(Caller.of(user), {"shipping_address": address, "payment_method": method})
-    return body["order"]["id"]
+    _, order_id = checkout_service.place_order(Caller.of(user), {"shipping_address": address, "payment_method": method},
+                                               render=lambda order: order.id)
+    return order_id
 
 
 def _advance(order_id, status, customer, admin, n):

@@ -10,11 +10,6 @@ def get_cart(caller):
     return cart_repository.get_for_customer(caller.customer_id) if caller.customer_id else None
 
 
-def read_cart(caller):
-    """get_cart for display only: a row with lines and products (one statement), or None."""
-    return cart_repository.read_for_customer(caller.customer_id) if caller.customer_id else None
-
-
 def customer_id_of(caller):
     """The caller's customer profile id; the profile is added (not committed) on first use."""
     return caller.customer_id or customer_repository.add_for_user(caller.id).id
@@ -39,7 +34,7 @@ def add_item(caller, product_id, quantity):
             line.quantity += quantity
         else:
             cart_repository.add_line(cart, product, quantity)
-    return cart_repository.get_for_customer(customer_id)
+    return cart
 
 
 def update_item(caller, product_id, quantity):
@@ -53,7 +48,7 @@ def update_item(caller, product_id, quantity):
         if product.stock_quantity < quantity:
             raise InsufficientStock(f"Only {product.stock_quantity} item(s) available in stock")
         line.quantity = quantity
-    return cart_repository.get_for_customer(cart.customer_id)
+    return cart
 
 
 def remove_item(caller, product_id):
@@ -64,7 +59,7 @@ def remove_item(caller, product_id):
         if line is None:
             raise NotFound("Item not in cart")
         cart.items.remove(line)
-    return cart_repository.get_for_customer(cart.customer_id)
+    return cart
 
 
 def clear_cart(caller):
@@ -75,8 +70,8 @@ def clear_cart(caller):
         cart = cart_repository.lock_for_customer(caller.customer_id)
         if cart is None:
             return None
-        cart_repository.delete_lines(cart.id)
-    return cart_repository.get_for_customer(caller.customer_id)
+        cart.items.clear()
+    return cart
 
 
 def checkout_problem(caller):

@@ -9,7 +9,6 @@ from app.enums import OrderStatus, PaymentStatus
 from app.errors import BadRequest, Conflict, InsufficientStock
 from app.models import Order, OrderItem
 from app.repositories import cart_repository, order_repository, stock_repository
-from app.schemas.order import CustomerOrderMessageSchema
 from app.services import cart_service, idempotency_service
 from app.services.unit_of_work import unit_of_work
 
@@ -17,8 +16,12 @@ CENT = Decimal("0.01")
 SCOPE = "orders.create"
 
 
-def place_order(caller, data, idempotency_key=None):
-    """Turn the caller's cart into an order; returns (status, body) so a keyed repeat can replay it."""
+def place_order(caller, data, idempotency_key=None, *, render):
+    """Turn the caller's cart into an order; returns (201, render(order)), or a keyed repeat's first answer.
+
+    render(order) is the answer: with an Idempotency-Key, the JSON text stored in the order's transaction and
+    replayed byte for byte on a repeat.
+    """
     request = idempotency_service.keyed_request(caller.id, SCOPE, idempotency_key, data)
     try:
         with unit_of_work():
@@ -31,7 +34,7 @@ def place_order(caller, data, idempotency_key=None):
             if cart is None or not cart.items:
                 raise BadRequest("Cart is empty")
             order = _order_from_cart(cart, customer_id, data, caller.id)
-            body = CustomerOrderMessageSchema().dump({"message": "Order created successfully", "order": order})
+            body = render(order)
             idempotency_service.store_response(request, 201, body)
             return 201, body
     except IntegrityError:
@@ -58,14 +61,12 @@ def new_order_number():
 
 def _order_from_cart(cart, customer_id, data, actor_id):
     lines = sorted(cart.items, key=lambda line: line.product_id)
-    for line in lines:
-        if not line.product.is_active:
-            raise Conflict(f"Product '{line.product.name}' is no longer available", code="PRODUCT_UNAVAILABLE",
-                           product_id=line.product_id)
-    # One conditional UPDATE per product, in id order (no deadlock between concurrent checkouts).
-    for line in lines:
-        _take_stock(line)
-    subtotal = sum((line.product.price * line.quantity for line in lines), Decimal("0.00"))
+    quantities = {line.product_id: line.quantity for line in lines}
+    products = {product.id: product for product in stock_repository.lock(list(quantities))}
+    _check_available(products, lines)
+    if not stock_repository.take(quantities):
+        raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
+    subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal("0.00"))
     tax, shipping, total = totals(subtotal)
     address = data["shipping_address"]
     order = order_repository.add(Order(
@@ -76,8 +77,9 @@ def _order_from_cart(cart, customer_id, data, actor_id):
         shipping_city=address["city"], shipping_state=address["state"],
         shipping_postal_code=address["postal_code"], shipping_country=address["country"],
         customer_notes=data.get("customer_notes"),
-        items=[OrderItem(product_id=line.product_id, product_name=line.product.name, product_sku=line.product.sku,
-                         unit_price=line.product.price, quantity=line.quantity) for line in lines],
+        items=[OrderItem(product_id=line.product_id, product_name=products[line.product_id].name,
+                         product_sku=products[line.product_id].sku, unit_price=products[line.product_id].price,
+                         quantity=line.quantity) for line in lines],
     ))
     order_repository.add_event(order, actor_id, "created", to_status=OrderStatus.PENDING)
     cart_repository.delete_lines(cart.id)
@@ -85,6 +87,13 @@ def _order_from_cart(cart, customer_id, data, actor_id):
     return order
 
 
-def _take_stock(line):
-    if not stock_repository.take(line.product_id, line.quantity):
-        raise InsufficientStock(f"Insufficient stock for {line.product.name}", product_id=line.product_id)
+def _check_available(products, lines):
+    """Every product still sold, then every quantity in stock (the locked rows are current)."""
+    for product in products.values():
+        if not product.is_active:
+            raise Conflict(f"Product '{product.name}' is no longer available", code="PRODUCT_UNAVAILABLE",
+                           product_id=product.id)
+    for line in lines:
+        product = products[line.product_id]
+        if product.stock_quantity < line.quantity:
+            raise InsufficientStock(f"Insufficient stock for {product.name}", product_id=product.id)

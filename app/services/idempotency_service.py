@@ -1,19 +1,17 @@
-"""Idempotency-Key support: the first response to a keyed request is stored and replayed on repeats.
+"""Idempotency-Key support: the first answer to a keyed request is stored and replayed on repeats.
 
 The caller looks the key up after its first write (the lock that serializes requests on the same
-resource) and stores the response in the same transaction as the work, so a repeat either waits for
-the first request's commit and finds its response, or loses the unique-key race and reads it then.
+resource) and stores the answer in the same transaction as the work, so a repeat either waits for
+the first request's commit and finds its answer, or loses the unique-key race and reads it then.
+Answers are kept as the JSON text that was sent, so a replay is byte for byte the first answer.
 """
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 
 from app.errors import IdempotencyMismatch
 from app.models import IdempotencyRecord
 from app.repositories import idempotency_repository
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ def keyed_request(user_id, scope, key, payload):
 
 
 def stored_response(request):
-    """(status, body) stored for this key, None if there is none; 422 when the key came with another body."""
+    """(status, JSON text) stored for this key, None if there is none; 422 when the key came with another body."""
     if request is None:
         return None
     record = idempotency_repository.get(request.user_id, request.scope, request.key)
@@ -41,31 +39,13 @@ def stored_response(request):
         return None
     if record.request_hash != request.request_hash:
         raise IdempotencyMismatch("This Idempotency-Key was already used with a different request body")
-    return record.response_status, _from_stored(record.response_body)
+    return record.response_status, record.response_body
 
 
-def store_response(request, status, body):
-    """Keep (status, body) for later repeats of this key, in the caller's transaction."""
+def store_response(request, status, text):
+    """Keep (status, JSON text) for later repeats of this key, in the caller's transaction."""
     if request is not None:
         idempotency_repository.add(IdempotencyRecord(
             user_id=request.user_id, scope=request.scope, key=request.key, request_hash=request.request_hash,
-            response_status=status, response_body=_to_stored(body),
+            response_status=status, response_body=text,
         ))
-
-
-def _to_stored(value):
-    """Decimals become floats for the JSON column (money has at most 10 significant digits: exact)."""
-    if isinstance(value, dict):
-        return {k: _to_stored(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_to_stored(v) for v in value]
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _from_stored(value):
-    """Money is the only non-integer number in our bodies: floats return as two-place Decimals."""
-    if isinstance(value, dict):
-        return {k: _from_stored(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_stored(v) for v in value]
-    return Decimal(repr(value)).quantize(CENT) if isinstance(value, float) else value

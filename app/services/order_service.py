@@ -1,13 +1,10 @@
 """Reading orders: a customer's own, and the staff views (a manager sees the last 30 days only)."""
 from datetime import datetime, time, timedelta, timezone
-from functools import partial
 
 from app.enums import STAFF_ROLES, UserRole
 from app.errors import BadRequest, NotFound
 from app.models.base import utcnow
-from app.models.data_version import ORDERS
 from app.repositories import order_repository
-from app.utils.versioned_cache import remembered
 
 MANAGER_WINDOW = timedelta(days=30)
 TODAY_LIMIT = 100
@@ -22,18 +19,8 @@ def visible_since(caller):
     return utcnow() - MANAGER_WINDOW if caller.role == UserRole.MANAGER else None
 
 
-def own_orders_audience(caller):
-    """Whose view a customer's order list is (its cache key): theirs alone."""
-    return ("customer", caller.id)
-
-
-def all_orders_audience(caller):
-    """Whose view the staff order list is: every admin's alike; None for a manager, whose 30 days move on."""
-    return "all" if visible_since(caller) is None else None
-
-
 def list_own_orders(caller, page, per_page):
-    """The customer's orders, newest first (a page of rows with total_items, without items)."""
+    """A page of the customer's orders, newest first."""
     return order_repository.list_for_customer(caller.customer_id, page, per_page)
 
 
@@ -59,24 +46,11 @@ def find_by_number(order_number, caller):
 
 
 def list_all_orders(caller, page, per_page, status=None, after=None):
-    """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor.
-
-    The page holds rows with items and buyer (app/repositories/rows.py), for dump_order_page.
-    """
+    """Every order (a manager: the last 30 days), newest first: a page by number, or after a keyset cursor."""
     since = visible_since(caller)
-    count = partial(_count_all, status, since)
     if after is not None:
-        return order_repository.list_all_after(after, per_page, count, status=status, created_since=since)
-    return order_repository.list_all(page, per_page, count, status=status, created_since=since)
-
-
-def _count_all(status, since):
-    """The number of orders listed, remembered per orders version for the admins' list (a manager's window moves
-    with time: counted each time). Counting is the part of the list that grows with the shop."""
-    if since is not None:
-        return order_repository.count_all(status, since)
-    return remembered("orders_count_cache", "ORDERS_COUNT_CACHE", ORDERS, status,
-                      lambda: order_repository.count_all(status))
+        return order_repository.list_all_after(after, per_page, status=status, created_since=since)
+    return order_repository.list_all(page, per_page, status=status, created_since=since)
 
 
 def todays_orders():

@@ -5,7 +5,6 @@ from app.enums import OrderStatus, PaymentStatus, UserRole
 from app.errors import Forbidden, InvalidTransition, NotFound
 from app.models.base import utcnow
 from app.repositories import order_repository, stock_repository
-from app.schemas.order import OrderMessageSchema
 from app.services import idempotency_service
 from app.services.order_service import visible_since
 from app.services.unit_of_work import unit_of_work
@@ -41,7 +40,7 @@ def update_status(order_id, caller, status):
             _refund(order, caller.id, DEFAULT_REFUND_REASON)
         else:
             _move(order, status, caller.id)
-    return order_repository.get(order_id)
+    return order
 
 
 def cancel_own_order(order_id, caller):
@@ -54,7 +53,7 @@ def cancel_own_order(order_id, caller):
             raise InvalidTransition(f"Cannot cancel order with status: {order.status}",
                                     message="Please contact customer support for assistance")
         _move(order, S.CANCELLED, caller.id, event_type="cancelled")
-    return order_repository.get(order_id)
+    return order
 
 
 def ship_order(order_id, caller, tracking_number=None):
@@ -65,11 +64,11 @@ def ship_order(order_id, caller, tracking_number=None):
             order.tracking_number = tracking_number
         _move(order, S.SHIPPED, caller.id, event_type="shipped",
               note=f"Tracking number: {tracking_number}" if tracking_number else None)
-    return order_repository.get(order_id)
+    return order
 
 
-def refund_order(order_id, caller, reason=None, idempotency_key=None):
-    """Refund an order (admin): returns (status, body) so a keyed repeat can replay the first answer."""
+def refund_order(order_id, caller, reason=None, idempotency_key=None, *, render):
+    """Refund an order (admin): returns (200, render(order)), or a keyed repeat's first answer (as place_order)."""
     reason = reason or DEFAULT_REFUND_REASON
     request = idempotency_service.keyed_request(caller.id, REFUND_SCOPE, idempotency_key,
                                                 {"order_id": order_id, "reason": reason})
@@ -80,7 +79,7 @@ def refund_order(order_id, caller, reason=None, idempotency_key=None):
             return replay
         _refund(order, caller.id, reason)
         order_repository.flush()
-        body = OrderMessageSchema().dump({"message": "Refund processed successfully", "order": order})
+        body = render(order)
         idempotency_service.store_response(request, 200, body)
     return 200, body
 
@@ -96,7 +95,7 @@ def update_payment_status(order_id, caller, payment_status):
             order_repository.add_event(order, caller.id, "payment_status_changed", order.payment_status,
                                        payment_status)
             order.payment_status = payment_status
-    return order_repository.get(order_id)
+    return order
 
 
 def add_note(order_id, caller, notes):
@@ -105,7 +104,7 @@ def add_note(order_id, caller, notes):
         order = _locked_order(order_id, caller)
         _append_note(order, notes)
         order_repository.add_event(order, caller.id, "note_added", note=notes)
-    return order_repository.get(order_id)
+    return order
 
 
 def delete_order(order_id, caller):

@@ -5,11 +5,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.enums import MANAGEMENT_ROLES, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.catalog_cache import catalog_memo
 from app.models import Product
-from app.models.data_version import CATALOG
 from app.repositories import category_repository, product_repository
 from app.services.unit_of_work import unit_of_work
-from app.utils.versioned_cache import remembered
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
 
@@ -19,15 +18,18 @@ def list_products(args):
     total = _total(args)
     if args.get("after") is not None:
         return product_repository.list_after(args, args["after"], per_page=args["per_page"], total=total)
-    return product_repository.list(args, page=args["page"], per_page=args["per_page"], total=total)
+    return product_repository.list_page(args, page=args["page"], per_page=args["per_page"], total=total)
 
 
 def _total(filters):
-    """The number of matches, remembered per catalog version: counting is the part of a list that grows with
-    the catalog (a full scan for a name search), and every page of one filter shares it."""
-    key = tuple(sorted((name, str(value)) for name, value in filters.items() if name not in PAGING_ARGS))
-    return remembered("catalog_count_cache", "CATALOG_COUNT_CACHE", CATALOG, key,
-                      lambda: product_repository.count(filters))
+    """The number of matches: every page of one filter shares it."""
+    return _count(tuple(sorted((name, value) for name, value in filters.items() if name not in PAGING_ARGS)))
+
+
+@catalog_memo
+def _count(filter_items):
+    """Counting is the part of a list that grows with the catalog (a full scan for a name search)."""
+    return product_repository.count(dict(filter_items))
 
 
 def get_product(product_id, viewer=None):

@@ -26,11 +26,6 @@ def profile_view(user):
     return body
 
 
-def own_profile_audience(caller):
-    """Whose cached profile answer this is (app/utils/http_cache.py private_read): the caller's own."""
-    return ("profile", caller.id)
-
-
 def get_user_view(user_id):
     return profile_view(get_user(user_id))
 
@@ -60,7 +55,7 @@ def update_profile(user_id, changes):
 
 
 def list_users(role=None, page=1, per_page=25):
-    return page_result("users", user_repository.list(role, page, per_page))
+    return page_result("users", user_repository.list_users(role, page, per_page))
 
 
 def list_employees(role=None, page=1, per_page=25):

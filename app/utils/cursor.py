@@ -10,6 +10,7 @@ from math import ceil
 from sqlalchemy import and_, or_
 
 from app.errors import ValidationFailed
+from app.models.base import MAX_ID
 from app.utils.pagination import page_result
 
 _BAD = "Invalid cursor: pass back the next_cursor of a previous page, or an empty value to start."
@@ -31,7 +32,7 @@ def decode_cursor(cursor, sort, kind):
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, value, row_id = json.loads(raw)
         if cursor_sort != sort or not isinstance(row_id, int) or isinstance(row_id, bool) \
-                or not 0 < row_id <= 2**31 - 1 or not isinstance(value, str):
+                or not 0 < row_id <= MAX_ID or not isinstance(value, str):
             raise ValueError
         value = datetime.fromisoformat(value) if kind is datetime else Decimal(value) if kind is Decimal else value
     except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeDecodeError):

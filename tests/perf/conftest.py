@@ -1,9 +1,9 @@
-"""Helpers of the performance tests: the data version rows (the table cleaning deletes them) and checkout."""
+"""Helpers of the performance tests: the catalog version row (the table cleaning deletes it) and checkout."""
 import pytest
 
 from app.extensions import db
 from app.models import DataVersion
-from app.models.data_version import CATALOG, ORDERS, fresh_version
+from app.models.data_version import CATALOG, fresh_version
 
 ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code": "10001", "country": "USA"}
 
@@ -30,12 +30,6 @@ def restore_version(app, scope):
 def catalog_version(app):
     """The catalog version row, put back; returns a reader of its value."""
     return restore_version(app, CATALOG)
-
-
-@pytest.fixture
-def orders_version(app):
-    """The orders version row, put back; returns a reader of its value."""
-    return restore_version(app, ORDERS)
 
 
 @pytest.fixture

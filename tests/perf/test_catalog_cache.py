@@ -1,8 +1,12 @@
 """The catalog response cache: hits are real, and no cached answer outlives a write that changes it."""
+import itertools
+import os
+import uuid
+
 import pytest
 
 from app import create_app
-from app.extensions import db
+from app.extensions import cache, db
 from tests.factories import make_category, make_product
 
 LIST = "/api/products?per_page=100"
@@ -234,23 +238,78 @@ def test_etag_without_the_cache(app, client, shop):
         app.config["CATALOG_CACHE_ENABLED"] = True
 
 
-def test_remembered_totals_follow_every_write(app, client, shop, customer, manager, admin, buy, count_queries):
-    """With the response cache off, list totals still come from the count memo: it must follow writes too."""
+def test_list_totals_are_kept_per_version_and_follow_every_write(client, shop, customer, manager, admin, buy,
+                                                                 count_queries):
+    """Every page of one filter shares its total (a new URL misses the answer cache, not the total): it must follow
+    every write too."""
+    pages = itertools.count(1)
+
+    def total(query=""):
+        return client.get(f"/api/products?per_page=1&page={next(pages)}{query}").get_json()["total"]
+
+    assert total() == 1 and total("&in_stock=true") == 1
+    with count_queries() as statements:
+        assert total() == 1
+    assert len(statements) == 2  # the version and the page: the total was kept
+    created = client.post("/api/products/add", headers=manager.headers, json={
+        "name": "Saw", "price": 5, "sku": "SAW-2", "stock_quantity": 1, "category_id": shop["category"]})
+    assert created.status_code == 201 and total() == 2 and total("&in_stock=true") == 2
+    buy(customer, created.get_json()["id"])  # its last unit: out of stock
+    assert total("&in_stock=true") == 1 and total("&in_stock=false") == 1
+    assert client.delete(f"/api/products/{shop['product']}", headers=admin.headers).status_code == 200
+    assert total() == 1 and total("&in_stock=true") == 0
+
+
+def test_cache_off_counts_every_time(app, client, shop, count_queries):
     app.config["CATALOG_CACHE_ENABLED"] = False
     try:
-        def total(query=""):
-            return client.get(f"/api/products?per_page=1{query}").get_json()["total"]
-
-        assert total() == 1 and total("&in_stock=true") == 1
+        client.get("/api/products?per_page=1")
         with count_queries() as statements:
-            assert total() == 1
-        assert len(statements) == 2  # version and page: the count was remembered
-        created = client.post("/api/products/add", headers=manager.headers, json={
-            "name": "Saw", "price": 5, "sku": "SAW-2", "stock_quantity": 1, "category_id": shop["category"]})
-        assert created.status_code == 201 and total() == 2 and total("&in_stock=true") == 2
-        buy(customer, created.get_json()["id"])  # its last unit: out of stock
-        assert total("&in_stock=true") == 1 and total("&in_stock=false") == 1
-        assert client.delete(f"/api/products/{shop['product']}", headers=admin.headers).status_code == 200
-        assert total() == 1 and total("&in_stock=true") == 0
+            assert client.get("/api/products?per_page=1&page=2").get_json()["total"] == 1
+        assert len(statements) == 2 and "count(" in statements[0].lower()  # count and page, no version
     finally:
         app.config["CATALOG_CACHE_ENABLED"] = True
+
+
+def test_answers_rendered_for_a_token_are_served_from_the_cache_but_never_stored(client, shop, manager,
+                                                                               count_queries):
+    path = f"/api/products/{shop['product']}"
+    as_manager = client.get(path, headers=manager.headers)
+    assert as_manager.status_code == 200 and as_manager.headers["Cache-Control"] == "private, no-cache"
+    with count_queries() as statements:
+        public = client.get(path)
+    assert len(statements) > 1  # the manager's answer was not stored: the public one is read and stored now
+    assert public.get_data() == as_manager.get_data()
+    with count_queries() as statements:
+        again = client.get(path, headers=manager.headers)
+    assert again.get_data() == as_manager.get_data() and len(statements) == 1  # the version only
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.fail("TEST_REDIS_URL is not set: scripts/test.sh starts Redis and sets it")
+    return url
+
+
+def test_workers_sharing_redis_share_answers_and_a_write_retires_them(app, shop, manager, redis_url,
+                                                                    count_queries):
+    """Two app instances stand for two workers (or hosts) whose cache is one Redis database."""
+    prefix = f"test-{uuid.uuid4().hex}/"
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "RedisCache",
+                "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix}
+    one, two = create_app("testing", settings), create_app("testing", settings)
+    try:
+        assert one.test_client().get(LIST).status_code == 200
+        with count_queries() as statements:
+            assert two.test_client().get(LIST).status_code == 200
+        assert len(statements) == 1  # stored by the other worker: only the version is read
+        assert one.test_client().put(f"/api/products/{shop['product']}", headers=manager.headers,
+                                     json={"stock_quantity": 4}).status_code == 200
+        assert stock_in_list(two.test_client(), shop["product"]) == 4
+    finally:
+        for instance in (one, two):
+            with instance.app_context():
+                cache.clear()
+                db.engine.dispose()

@@ -147,3 +147,31 @@ def test_logout_revokes_at_once_and_a_replayed_token_stays_dead(client, customer
     for _ in range(2):
         _assert_refused(client.get("/api/cart", headers=customer.headers), 401, "TOKEN_REVOKED")
         _assert_refused(client.post(REFRESH, headers=bearer(customer.refresh_token)), 401, "TOKEN_REVOKED")
+
+
+def test_a_not_yet_valid_token_is_refused(app, client, customer):
+    claims = _claims(customer.access_token)
+    claims["nbf"] = claims["iat"] + 3600
+    early = jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256")
+    _assert_refused(client.get(ME, headers=bearer(early)), 401, "INVALID_TOKEN")
+    assert client.get(ME, headers=customer.headers).status_code == 200
+
+
+def test_login_tokens_carry_no_csrf_claim(client, customer):
+    login = client.post("/api/auth/login", json={"email_or_username": customer.email, "password": customer.password})
+    assert login.status_code == 200
+    claims = _claims(login.get_json()["access_token"])
+    assert "csrf" not in claims
+    for name in ("nbf", "exp", "jti", "type", "sub", "role", "fresh", "iat"):
+        assert name in claims, name
+    assert claims["type"] == "access" and claims["sub"] == str(customer.id) and claims["role"] == "customer"
+    assert claims["fresh"] is False and claims["exp"] > claims["nbf"]
+    refresh = _claims(login.get_json()["refresh_token"])
+    assert "csrf" not in refresh and refresh["type"] == "refresh" and "role" not in refresh
+
+
+def test_refreshed_access_tokens_carry_no_csrf_claim(client, customer):
+    response = client.post(REFRESH, headers=bearer(customer.refresh_token))
+    assert response.status_code == 200
+    claims = _claims(response.get_json()["access_token"])
+    assert "csrf" not in claims and "nbf" in claims and claims["type"] == "access"

@@ -1,0 +1,72 @@
+"""The one caching design: public catalog reads stored under the catalog version, with ETag / 304.
+
+Every write to products or categories changes the catalog version in its own transaction
+(app/models/data_version.py), so a write through any worker or host retires every stored value at its commit.
+Values live in Flask-Caching (per process by default, Redis when CACHE_REDIS_URL is set), keyed by the
+version they were read at; old versions are never read again and age out.
+"""
+from functools import wraps
+
+from flask import current_app, g, make_response, request
+
+from app.extensions import cache
+from app.repositories import data_version_repository
+
+def catalog_read(view):
+    """Decorate a public catalog GET view: 200 answers cached per catalog version and URL, ETag, 304.
+
+    Only answers rendered for an anonymous caller are stored: a staff member may see more (inactive products)
+    under the same URL, while what the public sees is what everyone sees.
+    """
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.catalog_version = _version()  # read views write nothing: one version labels all they cache
+        key = _key(request.full_path)
+        body = cache.get(key) if key is not None else None
+        if body is not None:
+            response = current_app.response_class(body, mimetype="application/json")
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            if key is not None and "Authorization" not in request.headers:
+                cache.set(key, response.get_data())
+        return _conditional(response)
+    return wrapper
+
+
+def catalog_memo(function):
+    """Decorate a function of the catalog alone: its value is kept per catalog version and arguments."""
+    @wraps(function)
+    def wrapper(*args):
+        key = _key(f"{function.__module__}.{function.__qualname__}{args!r}")
+        value = cache.get(key) if key is not None else None
+        if value is None:
+            value = function(*args)
+            if key is not None:
+                cache.set(key, value)
+        return value
+    return wrapper
+
+
+def _version():
+    """The catalog version, read before the data it labels; None when caching is off or the row is missing."""
+    if not current_app.config["CATALOG_CACHE_ENABLED"]:
+        return None
+    return data_version_repository.catalog_version()
+
+
+def _key(name):
+    """The cache key of name at the catalog version of this request (read once per catalog read)."""
+    version = g.catalog_version if "catalog_version" in g else _version()
+    return None if version is None else f"catalog/{version}/{name}"
+
+
+def _conditional(response):
+    """ETag of the body, Cache-Control, and a 304 when the client already holds this body."""
+    personal = "Authorization" in request.headers
+    response.cache_control.public, response.cache_control.private = not personal, personal
+    response.cache_control.no_cache = True  # browsers and proxies store it and revalidate with the ETag
+    response.vary.add("Authorization")
+    response.add_etag()
+    return response.make_conditional(request)
