@@ -5,12 +5,16 @@ Every write to products or categories changes the catalog version in its own tra
 Values live in Flask-Caching (per process by default, Redis when CACHE_REDIS_URL is set), keyed by the
 version they were read at; old versions are never read again and age out.
 """
+import logging
 from functools import wraps
 
 from flask import current_app, g, make_response, request
 
 from app.extensions import cache
 from app.repositories import data_version_repository
+
+log = logging.getLogger(__name__)
+
 
 def catalog_read(view):
     """Decorate a public catalog GET view: 200 answers cached per catalog version and URL, ETag, 304.
@@ -22,15 +26,15 @@ def catalog_read(view):
     def wrapper(*args, **kwargs):
         g.catalog_version = _version()  # read views write nothing: one version labels all they cache
         key = _key(request.full_path)
-        body = cache.get(key) if key is not None else None
+        body = _get(key)
         if body is not None:
             response = current_app.response_class(body, mimetype="application/json")
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
-            if key is not None and "Authorization" not in request.headers:
-                cache.set(key, response.get_data())
+            if "Authorization" not in request.headers:
+                _set(key, response.get_data())
         return _conditional(response)
     return wrapper
 
@@ -40,11 +44,10 @@ def catalog_memo(function):
     @wraps(function)
     def wrapper(*args):
         key = _key(f"{function.__module__}.{function.__qualname__}{args!r}")
-        value = cache.get(key) if key is not None else None
+        value = _get(key)
         if value is None:
             value = function(*args)
-            if key is not None:
-                cache.set(key, value)
+            _set(key, value)
         return value
     return wrapper
 
@@ -60,6 +63,26 @@ def _key(name):
     """The cache key of name at the catalog version of this request (read once per catalog read)."""
     version = g.catalog_version if "catalog_version" in g else _version()
     return None if version is None else f"catalog/{version}/{name}"
+
+
+def _get(key):
+    """The stored value of key, or None; an unreachable cache (Redis down) only means an uncached answer."""
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 (any backend error), as Flask-Caching's own @cached does
+        log.warning("catalog cache unavailable", exc_info=True)
+        return None
+
+
+def _set(key, value):
+    if key is None:
+        return
+    try:
+        cache.set(key, value)
+    except Exception:  # noqa: BLE001
+        log.warning("catalog cache unavailable", exc_info=True)
 
 
 def _conditional(response):

@@ -1,10 +1,9 @@
 """The catalog version (app/models/data_version.py), read to label cached catalog answers."""
-from sqlalchemy import select
-
 from app.extensions import db
-from app.models.data_version import CATALOG, DataVersion
+from app.models.data_version import CATALOG
 
-_CATALOG_VERSION = select(DataVersion.version).where(DataVersion.id == CATALOG)
+# Plain SQL on the session's connection: the read every cached answer pays, without the ORM's statement handling.
+_CATALOG_VERSION = f"SELECT version FROM data_versions WHERE id = {CATALOG:d}"
 
 
 def catalog_version():
@@ -12,4 +11,4 @@ def catalog_version():
 
     Read before the data it labels, in the same session: a cached answer is never older than its version.
     """
-    return db.session.scalar(_CATALOG_VERSION)
+    return db.session.connection().exec_driver_sql(_CATALOG_VERSION).scalar()

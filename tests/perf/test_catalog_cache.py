@@ -1,6 +1,7 @@
 """The catalog response cache: hits are real, and no cached answer outlives a write that changes it."""
 import itertools
 import os
+import socket
 import uuid
 
 import pytest
@@ -313,3 +314,23 @@ def test_workers_sharing_redis_share_answers_and_a_write_retires_them(app, shop,
             with instance.app_context():
                 cache.clear()
                 db.engine.dispose()
+
+
+def test_an_unreachable_redis_means_uncached_answers_not_errors(app, shop, manager, count_queries):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    broken = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                    "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+    client = broken.test_client()
+    try:
+        for _ in range(2):
+            with count_queries() as statements:
+                response = client.get(LIST)
+            assert response.status_code == 200 and len(statements) == 3  # version, total and page each time
+        assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
+                          json={"stock_quantity": 3}).status_code == 200
+        assert stock_in_list(client, shop["product"]) == 3
+    finally:
+        with broken.app_context():
+            db.engine.dispose()
