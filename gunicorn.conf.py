@@ -1,4 +1,5 @@
 """gunicorn settings, overridable from the environment."""
+import gc
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
@@ -6,3 +7,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """The app is loaded: its objects live as long as the worker, so the garbage collector stops walking them."""
+    gc.freeze()
