@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.enums import OrderStatus, PaymentStatus
 from app.extensions import db
@@ -45,6 +45,8 @@ class Order(TimestampMixin, db.Model):
                          passive_deletes=True, order_by="OrderItem.id")
     events = relationship("OrderEvent", back_populates="order", cascade="all, delete-orphan",
                           passive_deletes=True, order_by="OrderEvent.id")
+    # The unit count computed by the database, for lists that show it without loading the lines.
+    item_units: Mapped[int | None] = query_expression()
 
     @property
     def total_items(self):

@@ -2,10 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.extensions import db
-from app.models import Customer, Order, OrderEvent
+from app.models import Customer, Order, OrderEvent, OrderItem
 from app.models.base import MAX_ID, utcnow
 from app.repositories.paging import paginate, with_total
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
@@ -59,9 +59,14 @@ def lock(order_id):
 _NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
 
 
+_UNITS = (select(func.coalesce(func.sum(OrderItem.quantity), 0)).where(OrderItem.order_id == Order.id)
+          .correlate(Order).scalar_subquery())
+
+
 def list_for_customer(customer_id, page, per_page):
-    """A page of the customer's orders, newest first, with their items (for total_items)."""
-    stmt = select(Order).where(Order.customer_id == customer_id).order_by(*_NEWEST_FIRST).options(_items())
+    """A page of the customer's orders, newest first, with their unit counts (item_units), not their lines."""
+    stmt = (select(Order).where(Order.customer_id == customer_id).order_by(*_NEWEST_FIRST)
+            .options(with_expression(Order.item_units, _UNITS)))
     return paginate(stmt, page, per_page, select(func.count(Order.id)).where(Order.customer_id == customer_id))
 
 

@@ -80,6 +80,8 @@ class CustomerOrderSchema(OrderSchema):
 
 
 class CustomerOrderSummarySchema(OrderSchema):
+    total_items = fields.Integer(attribute="item_units")  # counted by the database: the lines are not loaded
+
     class Meta:
         exclude = ("admin_notes", "events", "customer", "items")
 
