@@ -5,11 +5,14 @@ from flask import current_app
 
 
 def init_password_hasher(app):
-    app.extensions["password_hasher"] = PasswordHasher(
+    hasher = PasswordHasher(
         time_cost=app.config["PASSWORD_HASH_TIME_COST"],
         memory_cost=app.config["PASSWORD_HASH_MEMORY_KIB"],
         parallelism=1,
     )
+    app.extensions["password_hasher"] = hasher
+    # Hashed once here, at the configured cost: a login for a missing account then runs one verify and no hash.
+    app.extensions["password_dummy_hash"] = hasher.hash("not-a-real-password")
 
 
 def hash_password(password):
@@ -24,8 +27,6 @@ def verify_password(password_hash, password):
         return False
 
 
-# Verified against when the account does not exist, so that a missing user costs as much as a wrong password.
 def dummy_verify(password):
-    hasher = current_app.extensions["password_hasher"]
-    dummy = current_app.extensions.setdefault("password_dummy_hash", hasher.hash("not-a-real-password"))
-    verify_password(dummy, password)
+    """One verify against a hash no password matches: a missing account costs what a wrong password costs."""
+    verify_password(current_app.extensions["password_dummy_hash"], password)

@@ -37,6 +37,38 @@ def test_banned_user_cannot_log_in(client, app):
     assert response.get_json()["error"] == "Invalid credentials or inactive account"
 
 
+class CountingHasher:
+    """The app's PasswordHasher, counting its argon2 calls (the work a login does, whatever the clock says)."""
+
+    def __init__(self, hasher):
+        self._hasher, self.calls = hasher, []
+
+    def hash(self, password):
+        self.calls.append("hash")
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash, password):
+        self.calls.append("verify")
+        return self._hasher.verify(password_hash, password)
+
+
+@pytest.mark.parametrize("who, password, status", [
+    ("nobody@email.com", "Customer123!", 401), ("nobody", "Customer123!", 401), ("customer", "wrong-password", 401),
+    ("banned", None, 401), ("banned", "wrong-password", 401), ("customer", None, 200),
+])
+def test_every_login_costs_one_argon2_verify(client, app, monkeypatch, customer, who, password, status):
+    banned = make_user(app, "customer", is_active=False)
+    account = {"customer": customer, "banned": banned}.get(who)
+    identifier = account.username if account else who
+    counting = CountingHasher(app.extensions["password_hasher"])
+    monkeypatch.setitem(app.extensions, "password_hasher", counting)
+    for _ in range(2):  # every attempt, not only the first
+        response = client.post(LOGIN, json={"email_or_username": identifier,
+                                            "password": password or account.password})
+        assert response.status_code == status
+    assert counting.calls == ["verify", "verify"]
+
+
 @pytest.mark.parametrize("body", [
     {}, {"email_or_username": "customer1"}, {"password": "x"}, {"email_or_username": "", "password": "x"},
     {"email_or_username": 5, "password": "x"}, {"email_or_username": "a", "password": None},
