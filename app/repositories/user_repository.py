@@ -41,9 +41,21 @@ def has_orders(user_id):
     return db.session.scalar(query)
 
 
+_ACTIVE_ADMIN = (User.role == UserRole.ADMIN, User.is_active.is_(True))
+
+
 def count_active_admins():
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.is_active.is_(True)))
+    return db.session.scalar(select(func.count(User.id)).where(*_ACTIVE_ADMIN))
+
+
+def lock_active_admins():
+    """Lock the active admins' rows in id order until the transaction ends (FOR UPDATE; a plain read on SQLite)."""
+    db.session.execute(select(User.id).where(*_ACTIVE_ADMIN).order_by(User.id).with_for_update()).all()
+
+
+def flush():
+    """Send pending changes, so that the queries after it count them."""
+    db.session.flush()
 
 
 def list_users(role=None, page=1, per_page=25):

@@ -61,8 +61,21 @@ def create_user(data, role=None):
     return user
 
 
-def _guard_last_admin(user, action):
-    if user.role == UserRole.ADMIN and user.is_active and user_repository.count_active_admins() <= 1:
+@contextmanager
+def _keeping_an_active_admin(action, applies=True):
+    """Inside a unit of work: the enclosed change is refused (rolled back) when it leaves no active admin.
+
+    Two such changes run one after the other: on PostgreSQL the active admins' rows are locked first, in id order;
+    on SQLite the change's own write takes the database write lock. The count comes after the change, so it sees
+    every earlier commit.
+    """
+    if not applies:
+        yield
+        return
+    user_repository.lock_active_admins()
+    yield
+    user_repository.flush()
+    if user_repository.count_active_admins() == 0:
         raise Conflict(f"Cannot {action} the last active admin")
 
 
@@ -71,11 +84,10 @@ def update_user(actor, user_id, changes):
     user = get_user(user_id)
     if not changes:
         raise BadRequest("No valid fields to update")
-    if changes.get("is_active") is False:
-        if user.id == actor.id:
-            raise BadRequest("Cannot deactivate your own account")
-        _guard_last_admin(user, "deactivate")
-    with _conflicts_as_409(), unit_of_work():
+    deactivates = changes.get("is_active") is False
+    if deactivates and user.id == actor.id:
+        raise BadRequest("Cannot deactivate your own account")
+    with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("deactivate", deactivates):
         _check_unique(changes.get("email"), changes.get("username"), user_id=user.id)
         for field, value in changes.items():
             setattr(user, field, value)
@@ -85,11 +97,9 @@ def update_user(actor, user_id, changes):
 def set_banned(actor, user_id, banned):
     """Ban (deactivate) or unban an account; the ban takes effect on the user's very next request."""
     user = get_user(user_id)
-    if banned:
-        if user.id == actor.id:
-            raise BadRequest("Cannot ban your own account")
-        _guard_last_admin(user, "ban")
-    with unit_of_work():
+    if banned and user.id == actor.id:
+        raise BadRequest("Cannot ban your own account")
+    with unit_of_work(), _keeping_an_active_admin("ban", banned):
         user.is_active = not banned
     return user
 
@@ -101,8 +111,7 @@ def delete_user(actor, user_id):
         raise BadRequest("Cannot delete your own account")
     if user_repository.has_orders(user.id):
         raise Conflict("User has order history and cannot be deleted; ban the account instead")
-    _guard_last_admin(user, "delete")
-    with unit_of_work():
+    with unit_of_work(), _keeping_an_active_admin("delete"):
         user_repository.delete(user)
 
 
@@ -112,9 +121,7 @@ def change_role(actor, user_id, data):
     new_role = data["role"]
     if user.id == actor.id:
         raise BadRequest("Cannot change your own role")
-    if new_role != UserRole.ADMIN:
-        _guard_last_admin(user, "demote")
-    with _conflicts_as_409(), unit_of_work():
+    with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("demote", new_role != UserRole.ADMIN):
         _check_unique(employee_id=data.get("employee_id"), user_id=user.id)
         previous = user.profile or user.customer or user.employee
         user.role = new_role

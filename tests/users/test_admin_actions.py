@@ -184,10 +184,10 @@ def test_other_admins_can_be_banned(client, app, admin):
 
 
 def test_last_active_admin_is_protected(client, app, admin, monkeypatch):
-    """If the caller's own admin status is already gone (a concurrent change), the last admin stays."""
+    """A change after which no active admin would be left (the caller's own status gone meanwhile) is undone."""
     from app.repositories import user_repository
     other = make_user(app, "admin")
-    monkeypatch.setattr(user_repository, "count_active_admins", lambda: 1)
+    monkeypatch.setattr(user_repository, "count_active_admins", lambda: 0)
     assert client.post(f"/api/users/{other.id}/ban", headers=admin.headers).status_code == 409
     assert client.put(f"/api/users/{other.id}/role", json={"role": "customer"}, headers=admin.headers).status_code == 409
     assert client.delete(f"/api/users/{other.id}", headers=admin.headers).status_code == 409
