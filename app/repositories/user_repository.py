@@ -1,5 +1,5 @@
 """Queries on user accounts."""
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.enums import EMPLOYEE_ROLES, UserRole
@@ -85,6 +85,18 @@ def count_by_role_and_status():
     """Rows (role, is_active, count) computed by the database."""
     query = select(User.role, User.is_active, func.count(User.id)).group_by(User.role, User.is_active)
     return db.session.execute(query).all()
+
+
+def set_password_hash(user, new_hash, expected_hash=None):
+    """The new hash and token_version + 1, in one UPDATE (when given, only while the stored hash is still
+    expected_hash); False when it matched no row. The user is reloaded: its token_version is the one written."""
+    query = update(User).where(User.id == user.id)
+    if expected_hash is not None:
+        query = query.where(User.password_hash == expected_hash)
+    result = db.session.execute(query.values(password_hash=new_hash, token_version=User.token_version + 1)
+                                .execution_options(synchronize_session=False))
+    db.session.refresh(user)
+    return result.rowcount == 1
 
 
 def add(user):

@@ -48,9 +48,11 @@ def change_password(user_id, old_password, new_password):
         raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
     if old_password == new_password:
         raise ValidationFailed({"new_password": ["New password must differ from the current one"]})
+    new_hash = hash_password(new_password)
     with unit_of_work():
-        user.password_hash = hash_password(new_password)
-        user.token_version += 1
+        # Only over the hash just verified: a change or reset that came first makes the old password wrong.
+        if not user_repository.set_password_hash(user, new_hash, expected_hash=user.password_hash):
+            raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
     return {"message": "Password changed successfully",
             "access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user)}
 

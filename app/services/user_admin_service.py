@@ -138,7 +138,7 @@ def change_role(actor, user_id, data):
 def reset_password(user_id, new_password):
     """Set a new password and revoke every token issued before."""
     user = get_user(user_id)
+    new_hash = hash_password(new_password)
     with unit_of_work():
-        user.password_hash = hash_password(new_password)
-        user.token_version += 1
+        user_repository.set_password_hash(user, new_hash)
     return user
