@@ -9,7 +9,8 @@ from app.models.base import utcnow
 
 
 def _with_lines():
-    return joinedload(Cart.items).joinedload(CartItem.product, innerjoin=True)
+    # Plain outer joins: SQLite materializes a nested "LEFT JOIN (a JOIN b)" by scanning every cart line.
+    return joinedload(Cart.items).joinedload(CartItem.product)
 
 
 def get_for_customer(customer_id):
