@@ -16,12 +16,15 @@ class ShopParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def _raw_load_json(self, req):
+        body = req.get_data(cache=True)
         if not is_json_request(req):
-            if req.get_data(cache=True):
+            if body:
                 abort(415, description="Content-Type must be application/json")
             return core.missing
+        if not body:  # webargs would take it for "no body": an update route would answer 200, changing nothing
+            abort(400, description="Malformed JSON in request body (the body is empty)")
         try:
-            data = core.parse_json(req.get_data(cache=True))
+            data = core.parse_json(body)
         except RecursionError:
             abort(400, description="JSON nested too deeply")
         if not isinstance(data, dict):

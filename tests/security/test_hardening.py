@@ -10,7 +10,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Customer, Order, Product, User
 from app.services import product_service
-from tests.factories import make_category, make_product, make_user
+from tests.factories import make_category, make_order, make_product, make_user
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|sqlite3|SELECT |INSERT |UPDATE |DELETE FROM|"
@@ -214,6 +214,42 @@ def test_a_body_just_under_the_cap_is_read(app, client):
     body = f'{{"email_or_username": "nobody", "password": "Wrong123!"{padding}}}'.encode()
     response = client.post("/api/auth/login", data=body, content_type="application/json")
     assert response.status_code == 401
+
+
+EMPTY_JSON = "Malformed JSON in request body (the body is empty)"
+
+
+def _body_targets(app, actors):
+    """The ids the body routes below are formatted with."""
+    return {"product": make_product(app), "category": make_category(app), "customer": actors["customer"].id,
+            "order": make_order(app, actors["customer"].customer_id)}
+
+
+@pytest.mark.parametrize("method, path, role", [
+    ("PUT", "/api/products/{product}", "manager"), ("PUT", "/api/categories/{category}", "admin"),
+    ("PUT", "/api/users/profile", "customer"), ("PUT", "/api/users/{customer}", "admin"),
+    ("POST", "/api/cart/items", "customer"), ("PUT", "/api/orders/{order}/status", "admin"),
+    ("POST", "/api/orders/{order}/ship", "admin"), ("POST", "/api/orders/{order}/refund", "admin"),
+    ("POST", "/api/auth/login", "anonymous"), ("POST", "/api/auth/logout", "customer"),
+])
+def test_an_empty_body_sent_as_json_is_malformed_json(app, client, actors, method, path, role):
+    headers = actors[role].headers if actors[role] else {}
+    response = client.open(path.format(**_body_targets(app, actors)), method=method, data=b"",
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == EMPTY_JSON
+
+
+@pytest.mark.parametrize("method, path, role, kwargs", [
+    ("PUT", "/api/products/{product}", "manager", {}), ("PUT", "/api/products/{product}", "manager", {"json": {}}),
+    ("PUT", "/api/categories/{category}", "admin", {}), ("POST", "/api/orders/{order}/ship", "admin", {}),
+    ("POST", "/api/orders/{order}/refund", "admin", {}), ("POST", "/api/auth/logout", "customer", {}),
+])
+def test_no_body_and_no_content_type_or_an_empty_object_is_still_no_changes(app, client, actors, method, path,
+                                                                            role, kwargs):
+    response = client.open(path.format(**_body_targets(app, actors)), method=method, headers=actors[role].headers,
+                           **kwargs)
+    assert response.status_code == 200
 
 
 def _seed_many(app, count=105):
