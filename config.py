@@ -2,9 +2,12 @@
 import os
 from datetime import timedelta
 from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 BASE_DIR = Path(__file__).resolve().parent
 load_dotenv(BASE_DIR / ".env")
@@ -20,9 +23,54 @@ def env_bool(name, default):
 
 
 def database_url(default):
-    """DATABASE_URL with the Heroku-style postgres:// scheme rewritten for SQLAlchemy."""
-    url = os.environ.get("DATABASE_URL", default)
-    return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+    """DATABASE_URL (default when unset or empty) in a form that works with the installed drivers."""
+    return normalize_database_url(os.environ.get("DATABASE_URL") or default)
+
+
+def normalize_database_url(url):
+    """postgres:// and postgresql:// name an installed PostgreSQL driver; a relative SQLite file is made absolute.
+
+    SQLAlchemy's default PostgreSQL driver is psycopg 3, while requirements.txt ships psycopg2. A relative SQLite
+    path is relative to instance/ (README), except one starting with instance/, which is relative to the repository
+    root (the seed README's sqlite:///instance/ecommerce_dev.db): both name instance/ecommerce_dev.db.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # SQLAlchemy explains what is wrong when the engine is made
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername=f"postgresql+{_postgres_driver(driver)}")
+    elif backend == "sqlite" and _relative_file(parsed):
+        parsed = parsed.set(database=str(_sqlite_path(parsed.database)))
+    else:
+        return url
+    return parsed.render_as_string(hide_password=False)
+
+
+def _relative_file(url):
+    """A SQLite file named by a relative path (not memory, nor a file: URI, which Flask-SQLAlchemy resolves)."""
+    return url.database not in (None, "", ":memory:") and not url.query.get("uri") and not os.path.isabs(url.database)
+
+
+def _sqlite_path(database):
+    """instance/<database>; <repository>/<database> when it already starts with instance/."""
+    path = Path(database)
+    return BASE_DIR / path if path.parts[0] == "instance" else BASE_DIR / "instance" / path
+
+
+def _postgres_driver(driver):
+    """psycopg2 (the shipped driver) unless the URL names another; psycopg 3 when named and installed, or when it
+    is the only one installed."""
+    if driver not in ("", "psycopg"):
+        return driver
+    if driver == "psycopg":
+        return "psycopg" if _importable("psycopg") else "psycopg2"
+    return "psycopg" if _importable("psycopg") and not _importable("psycopg2") else "psycopg2"
+
+
+def _importable(module):
+    return find_spec(module) is not None
 
 
 class Config:
@@ -92,7 +140,7 @@ class TestingConfig(Config):
     """The test suite: a throwaway database, cheap password hashes, no rate limits unless a test asks."""
 
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_MEMORY_KIB = 64

@@ -9,12 +9,14 @@ from sqlalchemy.engine import Engine
 
 from app import create_app
 from app.extensions import db, limiter
+from config import normalize_database_url
 from tests.factories import make_user
 
 
 def _database_url(tmp_path_factory):
     """PostgreSQL when TEST_DATABASE_URL says so, otherwise a SQLite file (threads need a shared file)."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalize_database_url(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 def _reset_schema():
