@@ -43,6 +43,20 @@ def count_children(category_id):
     return db.session.scalar(select(func.count(Category.id)).where(Category.parent_id == category_id))
 
 
+def lock_tree():
+    """Lock every category row in id order until the transaction ends, so that moves run one at a time.
+
+    FOR NO KEY UPDATE: products can still be added to a category meanwhile. A plain read on SQLite, where the
+    moves' own first write takes the database write lock.
+    """
+    db.session.execute(select(Category.id).order_by(Category.id).with_for_update(key_share=True)).all()
+
+
+def flush():
+    """Send pending changes, so that the queries after it see them."""
+    db.session.flush()
+
+
 def parent_map():
     """{id: parent_id} for the whole tree, the input of cycle checks."""
     return dict(db.session.execute(select(Category.id, Category.parent_id)).all())

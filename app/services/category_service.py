@@ -54,12 +54,16 @@ def update_category(category_id, data, actor):
             raise NotFound("Category not found")
         if actor.role != UserRole.ADMIN:
             data = _manager_fields(category, data, actor)
-        if "parent_id" in data and data["parent_id"] != category.parent_id:
+        moves = "parent_id" in data and data["parent_id"] != category.parent_id
+        if moves:
+            category_repository.lock_tree()
             _check_move(category, data["parent_id"])
         if "name" in data and data["name"] != category.name:
             category.slug = category_repository.free_category_slug(data["name"], current=category.slug)
         for field, value in data.items():
             setattr(category, field, value)
+        if moves:
+            _refuse_cycles([category.id], "A category cannot be moved under its own descendant")
     return category
 
 
@@ -87,20 +91,17 @@ def reorder_categories(updates):
         missing = [category_id for category_id in ids if category_id not in found]
         if missing:
             raise NotFound("Category not found", category_ids=missing)
-        parents = category_repository.parent_map()
+        category_repository.lock_tree()
         for entry in updates:
             category = found[entry["id"]]
             if "parent_id" in entry and entry["parent_id"] != category.parent_id:
                 _check_parent_choice(category.id, found.get(entry["parent_id"]), entry["parent_id"])
-                parents[category.id] = entry["parent_id"]
-        for category_id in ids:
-            if _in_cycle(parents, category_id):
-                raise Conflict("These moves would put a category under its own descendant", category_id=category_id)
         for entry in updates:
             category = found[entry["id"]]
             category.parent_id = entry.get("parent_id", category.parent_id)
             if "position" in entry:
                 category.position = entry["position"]
+        _refuse_cycles(ids, "These moves would put a category under its own descendant", name_the_category=True)
 
 
 def _add(data):
@@ -150,10 +151,19 @@ def _check_parent_choice(category_id, parent, parent_id):
 def _check_move(category, parent_id):
     parent = category_repository.get(parent_id) if parent_id is not None and parent_id != category.id else None
     _check_parent_choice(category.id, parent, parent_id)
+
+
+def _refuse_cycles(category_ids, message, name_the_category=False):
+    """After the moves are written (under lock_tree), Conflict when one closed a cycle; the unit of work undoes them.
+
+    The tree is read after the writes: on SQLite the first one took the database write lock, so the read holds
+    every move committed before, as the lock does on PostgreSQL.
+    """
+    category_repository.flush()
     parents = category_repository.parent_map()
-    parents[category.id] = parent_id
-    if _in_cycle(parents, category.id):
-        raise Conflict("A category cannot be moved under its own descendant")
+    for category_id in category_ids:
+        if _in_cycle(parents, category_id):
+            raise Conflict(message, **({"category_id": category_id} if name_the_category else {}))
 
 
 def _in_cycle(parents, start):
