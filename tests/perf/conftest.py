@@ -4,8 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import DataVersion
 from app.models.data_version import CATALOG, fresh_version
-
-ADDRESS = {"line1": "1 Main St", "city": "New York", "state": "NY", "postal_code": "10001", "country": "USA"}
+from tests.factories import ADDRESS
 
 
 def restore_version(app, scope):

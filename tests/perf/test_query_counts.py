@@ -6,7 +6,7 @@ request's first statement is the token check (revoked? and the caller's account,
 import pytest
 
 from app.extensions import db
-from tests.factories import make_category, make_product, make_user
+from tests.factories import ADDRESS, make_category, make_product, make_user
 
 
 @pytest.fixture
@@ -140,7 +140,6 @@ def client_post_cart(app, actor, product_id):
 
 
 def buy_cart(app, actor):
-    from tests.perf.conftest import ADDRESS
     response = app.test_client().post("/api/orders", json={"shipping_address": ADDRESS}, headers=actor.headers)
     assert response.status_code == 201, response.get_json()
 
