@@ -1,7 +1,7 @@
 """Cart shapes; prices are the products' current prices."""
 from marshmallow import Schema, fields, validate
 
-from app.schemas.common import Money, StrictInputSchema
+from app.schemas.common import Moment, Money, Number, StrictInputSchema
 from app.schemas.product import ProductSchema
 
 MAX_QUANTITY = 100
@@ -9,24 +9,24 @@ QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be
 
 
 class CartItemSchema(Schema):
-    id = fields.Integer()
-    cart_id = fields.Integer()
-    product_id = fields.Integer()
+    id = Number()
+    cart_id = Number()
+    product_id = Number()
     product = fields.Nested(ProductSchema, allow_none=True)
-    quantity = fields.Integer()
+    quantity = Number()
     unit_price = Money()
     total_price = Money()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class CartSchema(Schema):
-    id = fields.Integer()
-    customer_id = fields.Integer()
-    total_items = fields.Integer()
+    id = Number()
+    customer_id = Number()
+    total_items = Number()
     subtotal = Money()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
     items = fields.List(fields.Nested(CartItemSchema))
 
 

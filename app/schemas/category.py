@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.models.base import MAX_ID
-from app.schemas.common import BlankToNoneMixin, InputSchema, WholeNumber
+from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Number, Text, WholeNumber
 
 
 
@@ -12,21 +12,21 @@ def not_blank(value):
 
 
 class CategorySchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
-    description = fields.String(allow_none=True)
-    parent_id = fields.Integer(allow_none=True)
-    is_active = fields.Boolean()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    id = Number()
+    name = Text()
+    slug = Text()
+    description = Text(allow_none=True)
+    parent_id = Number(allow_none=True)
+    is_active = Flag()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class CategoryTreeSchema(CategorySchema):
     """A category with its direct children (plain) and the number of its products, inactive ones included."""
 
     children = fields.List(fields.Nested(CategorySchema))
-    products_count = fields.Integer()
+    products_count = Number()
 
 
 class CategoryListSchema(Schema):

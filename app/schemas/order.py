@@ -2,54 +2,54 @@
 from marshmallow import Schema, fields, validate
 
 from app.enums import OrderStatus, PaymentMethod, PaymentStatus, values
-from app.schemas.common import InputSchema, Money
+from app.schemas.common import InputSchema, Moment, Money, Number, Text
 from app.schemas.user import AddressSchema, CustomerProfileSchema
 from app.utils.pagination import PageArgs, page_schema
 
 
 class OrderItemSchema(Schema):
-    id = fields.Integer()
-    order_id = fields.Integer()
-    product_id = fields.Integer()
-    product_name = fields.String()
-    product_sku = fields.String(allow_none=True)
+    id = Number()
+    order_id = Number()
+    product_id = Number()
+    product_name = Text()
+    product_sku = Text(allow_none=True)
     unit_price = Money()
-    quantity = fields.Integer()
+    quantity = Number()
     total_price = Money()
-    created_at = fields.DateTime()
+    created_at = Moment()
 
 
 class OrderEventSchema(Schema):
-    id = fields.Integer()
-    event_type = fields.String()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    actor_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    id = Number()
+    event_type = Text()
+    from_status = Text(allow_none=True)
+    to_status = Text(allow_none=True)
+    note = Text(allow_none=True)
+    actor_id = Number(allow_none=True)
+    created_at = Moment()
 
 
 class OrderSchema(Schema):
-    id = fields.Integer()
-    order_number = fields.String()
-    customer_id = fields.Integer()
-    status = fields.String()
-    payment_status = fields.String()
-    payment_method = fields.String(allow_none=True)
+    id = Number()
+    order_number = Text()
+    customer_id = Number()
+    status = Text()
+    payment_status = Text()
+    payment_method = Text(allow_none=True)
     subtotal = Money()
     tax = Money()
     shipping_cost = Money()
     total = Money()
-    total_items = fields.Integer()
+    total_items = Number()
     shipping_address = fields.Nested(AddressSchema)
-    customer_notes = fields.String(allow_none=True)
-    admin_notes = fields.String(allow_none=True)
-    tracking_number = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    confirmed_at = fields.DateTime(allow_none=True)
-    shipped_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
+    customer_notes = Text(allow_none=True)
+    admin_notes = Text(allow_none=True)
+    tracking_number = Text(allow_none=True)
+    created_at = Moment()
+    updated_at = Moment()
+    confirmed_at = Moment(allow_none=True)
+    shipped_at = Moment(allow_none=True)
+    delivered_at = Moment(allow_none=True)
     items = fields.List(fields.Nested(OrderItemSchema))
     customer = fields.Nested(CustomerProfileSchema)
     events = fields.List(fields.Nested(OrderEventSchema))
@@ -80,7 +80,7 @@ class CustomerOrderSchema(OrderSchema):
 
 
 class CustomerOrderSummarySchema(OrderSchema):
-    total_items = fields.Integer(attribute="item_units")  # counted by the database: the lines are not loaded
+    total_items = Number(attribute="item_units")  # counted by the database: the lines are not loaded
 
     class Meta:
         exclude = ("admin_notes", "events", "customer", "items")

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from app.models.base import MAX_ID
 from app.schemas.category import CategorySchema, not_blank
-from app.schemas.common import BlankToNoneMixin, InputSchema, Money, WholeNumber
+from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text, WholeNumber
 from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
@@ -17,26 +17,26 @@ _STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/+-]+$")
 
 
 class ProductSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
-    description = fields.String(allow_none=True)
+    id = Number()
+    name = Text()
+    slug = Text()
+    description = Text(allow_none=True)
     price = Money()
     compare_price = Money(allow_none=True)
-    discount_percentage = fields.Decimal(places=2, as_string=False)
-    sku = fields.String()
-    barcode = fields.String(allow_none=True)
-    stock_quantity = fields.Integer()
-    is_in_stock = fields.Boolean()
-    category_id = fields.Integer()
+    discount_percentage = Money()
+    sku = Text()
+    barcode = Text(allow_none=True)
+    stock_quantity = Number()
+    is_in_stock = Flag()
+    category_id = Number()
     weight = Money(allow_none=True)
-    dimensions = fields.String(allow_none=True)
-    image_url = fields.String(attribute="display_image_url")
+    dimensions = Text(allow_none=True)
+    image_url = Text(attribute="display_image_url")
     images = fields.Function(lambda product: product.images or [])
-    is_active = fields.Boolean()
-    is_featured = fields.Boolean()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    is_active = Flag()
+    is_featured = Flag()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class ProductWithCategorySchema(ProductSchema):

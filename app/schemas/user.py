@@ -7,44 +7,44 @@ from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from app.enums import EMPLOYEE_ROLES, UserRole, values
 from app.models.person import ADDRESS_FIELDS
-from app.schemas.common import BlankToNoneMixin, InputSchema, Money
+from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text
 from app.utils.pagination import PageArgs, page_schema
 
 
 class UserSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    username = fields.String()
-    role = fields.String()
-    is_active = fields.Boolean()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    id = Number()
+    email = Text()
+    username = Text()
+    role = Text()
+    is_active = Flag()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class AddressSchema(Schema):
-    line1 = fields.String(allow_none=True)
-    line2 = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
-    postal_code = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
+    line1 = Text(allow_none=True)
+    line2 = Text(allow_none=True)
+    city = Text(allow_none=True)
+    state = Text(allow_none=True)
+    postal_code = Text(allow_none=True)
+    country = Text(allow_none=True)
 
 
 class CustomerProfileSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    full_name = fields.String()
-    phone = fields.String(allow_none=True)
+    id = Number()
+    user_id = Number()
+    first_name = Text(allow_none=True)
+    last_name = Text(allow_none=True)
+    full_name = Text()
+    phone = Text(allow_none=True)
     address = fields.Nested(AddressSchema)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class EmployeeProfileSchema(CustomerProfileSchema):
-    employee_id = fields.String(allow_none=True)
-    hire_date = fields.DateTime()
+    employee_id = Text(allow_none=True)
+    hire_date = Moment()
     shift_start = fields.Time(allow_none=True)
     shift_end = fields.Time(allow_none=True)
     salary = Money(allow_none=True)
