@@ -1,6 +1,6 @@
 """Queries on user accounts."""
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.enums import EMPLOYEE_ROLES, UserRole
 from app.extensions import db
@@ -10,6 +10,11 @@ from app.repositories.uniqueness import taken
 
 def get(user_id):
     return db.session.get(User, user_id)
+
+
+def get_with_profiles(user_id):
+    """The user with both profiles, in one statement."""
+    return db.session.get(User, user_id, options=[joinedload(User.customer), joinedload(User.employee)])
 
 
 def get_by_email(email):

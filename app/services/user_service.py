@@ -27,7 +27,11 @@ def profile_view(user):
 
 
 def get_user_view(user_id):
-    return profile_view(get_user(user_id))
+    """{user, profile} of an account, read in one statement."""
+    user = user_repository.get_with_profiles(user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return profile_view(user)
 
 
 def ensure_role_profile(user):

@@ -175,3 +175,11 @@ def test_the_cart_read_finds_its_lines_by_index(app, client, customer, count_que
             plan = " ".join(str(row[-1]) for row in db.session.connection().exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + cart_read, (customer.customer_id,)))
             assert "ix_cart_items_cart_id" in plan and "SCAN" not in plan, plan
+
+
+@pytest.mark.parametrize("path", ["/api/auth/me", "/api/users/profile"])
+@pytest.mark.parametrize("role", ["customer", "manager", "admin"])
+def test_own_profile(app, client, count_queries, path, role):
+    actor = make_user(app, role)
+    count, body = statements_for(client, count_queries, path, actor.headers)
+    assert count == 2 and body["user"]["id"] == actor.id  # token check, the account with its profiles
