@@ -122,5 +122,6 @@ def test_test_accounts_are_the_seed_accounts():
 def test_performance_section_has_the_command_the_figures_and_the_ceiling():
     text = section("Performance")
     assert "bash bench/run.sh" in text and (ROOT / "bench" / "run.sh").exists()
+    assert "bash bench/shop.sh" in text and (ROOT / "bench" / "shop.sh").exists()
     assert "ceiling" in text and "server CPU ms/req" in text
     assert "(bench/README.md)" in text
