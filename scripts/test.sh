@@ -27,7 +27,8 @@ trap 'exit 143' TERM
 ensure_chromium
 start_redis
 export TEST_REDIS_URL="$REDIS_URL"
-[[ "$TEST_DB" == sqlite && "$SYSTEM" != 1 ]] || start_postgres
+start_postgres  # also on the SQLite stage: tests of a plain postgresql:// URL connect to it
+export TEST_POSTGRES_URL="$PG_URL"
 
 result() {  # pytest rc -> word; rc 5 (nothing collected) is a failure too
     if [[ "$1" == - ]]; then echo skipped; elif [[ "$1" == 0 ]]; then echo passed; else echo "FAILED (rc=$1)"; fi

@@ -109,9 +109,9 @@ CONNECT = ("from app import create_app; from app.extensions import db\n"
 
 
 def test_a_plain_postgresql_url_connects_with_the_shipped_driver():
-    url = os.environ.get("TEST_DATABASE_URL", "")
+    url = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL is not a PostgreSQL database")
+        pytest.fail("no PostgreSQL to connect to: scripts/test.sh starts one and sets TEST_POSTGRES_URL")
     plain = "postgresql://" + url.split("://", 1)[1]
     process = _run_in_repo(["-c", CONNECT], plain)
     assert process.returncode == 0, process.stderr
