@@ -24,7 +24,8 @@ BEARER = [{"bearerAuth": []}]
 @blp.response(201, RegisterResponseSchema)
 def register(data):
     """Register a customer (public) or, with an admin token, an account of any role."""
-    return auth_service.register(data, optional_caller())
+    user = auth_service.register(data, optional_caller())
+    return {"message": "User registered successfully", "user": user, "profile": user.profile}
 
 
 @blp.route("/login", methods=["POST"])
@@ -61,7 +62,8 @@ def me():
 @blp.response(200, PasswordChangedSchema)
 def change_password(data):
     """Change the caller's password; every earlier token stops working."""
-    return auth_service.change_password(current_user.id, data["old_password"], data["new_password"])
+    tokens = auth_service.change_password(current_user.id, data["old_password"], data["new_password"])
+    return {"message": "Password changed successfully", **tokens}
 
 
 @blp.route("/logout", methods=["POST"])
@@ -70,4 +72,5 @@ def change_password(data):
 @blp.response(200, MessageSchema)
 def logout(data):
     """Revoke the presented access token (and the refresh token sent in the body)."""
-    return auth_service.logout(current_user, get_jwt(), data.get("refresh_token"))
+    auth_service.logout(current_user, get_jwt(), data.get("refresh_token"))
+    return {"message": "Logged out successfully"}

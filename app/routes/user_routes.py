@@ -29,7 +29,8 @@ def get_profile():
 @blp.response(200, UserProfileMessageSchema)
 def update_profile(data):
     """Edit the caller's own name, phone and address."""
-    return user_service.update_profile(current_user.id, data)
+    user, profile = user_service.update_profile(current_user.id, data)
+    return {"message": "Profile updated successfully", "user": user, "profile": profile}
 
 
 @blp.route("/customers")

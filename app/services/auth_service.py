@@ -17,12 +17,11 @@ INVALID_CREDENTIALS = "Invalid credentials or inactive account"
 
 
 def register(data, caller=None):
-    """Public sign-up creates a customer; an admin caller may create any role."""
+    """Public sign-up creates a customer; an admin caller may create any role. Returns the new user."""
     role = data.get("role") or UserRole.CUSTOMER
     if role != UserRole.CUSTOMER and (caller is None or caller.role != UserRole.ADMIN):
         raise Forbidden("Public registration is limited to customer accounts only")
-    user = user_admin_service.create_user(data, role)
-    return {"message": "User registered successfully", "user": user, "profile": user.profile}
+    return user_admin_service.create_user(data, role)
 
 
 def login(identifier, password):
@@ -42,7 +41,7 @@ def refresh(caller):
 
 
 def change_password(user_id, old_password, new_password):
-    """Replace the password and revoke every earlier token; returns fresh tokens."""
+    """Replace the password and revoke every earlier token; returns fresh tokens {access_token, refresh_token}."""
     user = user_service.get_user(user_id)
     if not verify_password(user.password_hash, old_password):
         raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
@@ -53,8 +52,7 @@ def change_password(user_id, old_password, new_password):
         # Only over the hash just verified: a change or reset that came first makes the old password wrong.
         if not user_repository.set_password_hash(user, new_hash, expected_hash=user.password_hash):
             raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
-    return {"message": "Password changed successfully",
-            "access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user)}
+    return {"access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user)}
 
 
 def logout(user, access_claims, refresh_token=None):
@@ -69,7 +67,6 @@ def logout(user, access_claims, refresh_token=None):
             if not revoked_token_repository.is_revoked(token["jti"]):
                 expires_at = datetime.fromtimestamp(token["exp"], timezone.utc)
                 revoked_token_repository.add(token["jti"], token["type"], user.id, expires_at)
-    return {"message": "Logged out successfully"}
 
 
 def _own_refresh_claims(user, token):

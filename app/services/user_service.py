@@ -46,7 +46,7 @@ def ensure_role_profile(user):
 
 
 def update_profile(user_id, changes):
-    """Apply name, phone and address changes to the user's own profile (admins have none)."""
+    """Apply name, phone and address changes to the user's own profile (admins have none): (user, profile)."""
     if not changes:
         raise BadRequest("No valid fields to update")
     user = get_user(user_id)
@@ -55,7 +55,7 @@ def update_profile(user_id, changes):
         if profile is not None:
             for field, value in changes.items():
                 setattr(profile, field, value)
-    return {"message": "Profile updated successfully", "user": user, "profile": profile}
+    return user, profile
 
 
 def list_users(role=None, page=1, per_page=25):
