@@ -82,15 +82,17 @@ def git(*args, cwd=ROOT):
 class Revision:
     """A tree of the application code: the working tree, or a commit checked out in a temporary worktree."""
 
-    def __init__(self, label, root, sha, worktree=False):
+    def __init__(self, label, root, sha, worktree=False, settings=None):
         self.label, self.root, self.sha, self.worktree = label, Path(root), sha, worktree
+        self.settings = settings or {}  # extra environment of this revision's set-up and server (--set)
 
     @classmethod
-    def current(cls):
+    def current(cls, settings=None):
         dirty = git("status", "--porcelain", "--", "app", "migrations", "config.py", "run.py",
                     "seed_data_go2market.py", "gunicorn.conf.py", "requirements.txt", "requirements-local.txt")
         sha = git("rev-parse", "--short", "HEAD")
-        return cls("current", ROOT, sha + (" + uncommitted changes" if dirty else ""))
+        label = "current" + "".join(f" {name}={value}" for name, value in (settings or {}).items())
+        return cls(label, ROOT, sha + (" + uncommitted changes" if dirty else ""), settings=settings)
 
     @classmethod
     def checkout(cls, rev, parent):
@@ -222,7 +224,7 @@ class Target:
     def __init__(self, revision, database, workdir, database_url, spares, db_cpu=None):
         self.revision, self.database, self.workdir, self.db_cpu = revision, database, Path(workdir), db_cpu
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.env = revision_env(revision.root, self.workdir, database_url)
+        self.env = {**revision_env(revision.root, self.workdir, database_url), **revision.settings}
         setup_log = self.workdir / "setup.log"
         log(f"  {revision.label}: migrate + seed + prepare ({database}) ...")
         shell([PYTHON, "-m", "flask", "db", "upgrade"], revision.root, self.env, setup_log)
@@ -518,6 +520,8 @@ def main():
     parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite,postgres")
     parser.add_argument("--no-kinds", action="store_true", help="skip the each-kind-alone runs")
     parser.add_argument("--compare", metavar="REV", help="also measure this git revision, interleaved")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of the current revision only (repeatable), e.g. CACHE_REDIS_URL=redis://...")
     parser.add_argument("--pg-url", default=os.environ.get("PG_URL"), help="PostgreSQL server (default $PG_URL)")
     parser.add_argument("--pg-data", default=os.environ.get("PG_DATA"),
                         help="its data directory, to read its CPU time (default $PG_DATA; shop.sh sets both)")
@@ -533,7 +537,7 @@ def main():
     loads = [Path("/proc/loadavg").read_text().split()[0]]
     results = {}
     with tempfile.TemporaryDirectory(prefix="g2m-shop-") as workdir:
-        revisions = [Revision.current()]
+        revisions = [Revision.current(dict(item.split("=", 1) for item in args.set))]
         try:
             if args.compare:
                 revisions.append(Revision.checkout(args.compare, workdir))
