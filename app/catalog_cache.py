@@ -9,11 +9,23 @@ import logging
 from functools import wraps
 
 from flask import current_app, g, make_response, request
+from werkzeug.datastructures import ResponseCacheControl
+from werkzeug.http import generate_etag
 
 from app.extensions import cache
 from app.repositories import data_version_repository
 
 log = logging.getLogger(__name__)
+
+
+def _cache_control(private):
+    control = ResponseCacheControl()
+    control.public, control.private = not private, private
+    control.no_cache = True  # browsers and proxies store it and revalidate with the ETag
+    return control.to_header()
+
+
+CACHE_CONTROL = {False: _cache_control(False), True: _cache_control(True)}  # built once, by whether a token came
 
 
 def catalog_read(view):
@@ -26,16 +38,18 @@ def catalog_read(view):
     def wrapper(*args, **kwargs):
         g.catalog_version = _version()  # read views write nothing: one version labels all they cache
         key = _key(request.full_path)
-        body = _get(key)
-        if body is not None:
+        stored = _get(key)
+        if stored is not None:
+            etag, body = stored
             response = current_app.response_class(body, mimetype="application/json")
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
+            etag = generate_etag(response.get_data())
             if "Authorization" not in request.headers:
-                _set(key, response.get_data())
-        return _conditional(response)
+                _set(key, (etag, response.get_data()))
+        return _conditional(response, etag)
     return wrapper
 
 
@@ -85,11 +99,9 @@ def _set(key, value):
         log.warning("catalog cache unavailable", exc_info=True)
 
 
-def _conditional(response):
-    """ETag of the body, Cache-Control, and a 304 when the client already holds this body."""
-    personal = "Authorization" in request.headers
-    response.cache_control.public, response.cache_control.private = not personal, personal
-    response.cache_control.no_cache = True  # browsers and proxies store it and revalidate with the ETag
+def _conditional(response, etag):
+    """The ETag, Cache-Control and Vary of a catalog answer, and a 304 when the client already holds this body."""
+    response.headers["Cache-Control"] = CACHE_CONTROL["Authorization" in request.headers]
     response.vary.add("Authorization")
-    response.add_etag()
+    response.set_etag(etag)
     return response.make_conditional(request)
