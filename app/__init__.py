@@ -3,10 +3,12 @@ import logging
 import time
 
 from flask import Flask, g, request
+from flask.logging import default_handler
 from flask.sessions import SessionInterface
 
 from app.extensions import cache, cors, db, jwt, limiter, migrate
 from app.openapi import ShopApi
+from app.utils.request_id import HEADER as REQUEST_ID_HEADER, current_request_id, install_log_record_factory
 from config import get_config
 
 log = logging.getLogger("app.requests")
@@ -53,9 +55,9 @@ def register_extensions(app):
     cache.init_app(app)
     limiter.init_app(app)
     cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
-                  allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
+                  allow_headers=["Content-Type", "Authorization", "Idempotency-Key", REQUEST_ID_HEADER],
                   expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                                  "X-RateLimit-Reset"],
+                                  "X-RateLimit-Reset", REQUEST_ID_HEADER],
                   methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"])
     init_password_hasher(app)
 
@@ -76,6 +78,11 @@ def register_error_handlers(app):
 
 
 def register_request_hooks(app):
+    install_log_record_factory()
+    # Flask's own handler, used when logging is not configured otherwise, prints the request id of each line.
+    default_handler.setFormatter(logging.Formatter(
+        "[%(asctime)s] %(levelname)s in %(module)s [%(request_id)s]: %(message)s"))
+
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
@@ -85,9 +92,11 @@ def register_request_hooks(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers[REQUEST_ID_HEADER] = current_request_id()
         if "started" in g and log.isEnabledFor(logging.INFO):
             elapsed_ms = (time.perf_counter() - g.started) * 1000
-            log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+            log.info("%s %s %s %.1fms request_id=%s", request.method, request.path, response.status_code, elapsed_ms,
+                     current_request_id())
         return response
 
     @app.teardown_request

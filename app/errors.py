@@ -1,12 +1,13 @@
 """Domain exceptions and the one place that turns every error into the JSON envelope."""
 import logging
 
-from flask import jsonify
+from flask import has_request_context, jsonify
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.utils.request_id import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,12 @@ HTTP_MESSAGES = {
 
 
 def error_response(status, message, code, details=None, /, **extra):
-    """The JSON error envelope: {"error", "code"} plus details and extra keys."""
+    """The JSON error envelope: {"error", "code"} plus details, extra keys and the request_id of X-Request-ID."""
     body = {"error": message, "code": code, **extra}
     if details is not None:
         body["details"] = details
+    if has_request_context():
+        body["request_id"] = current_request_id()
     response = jsonify(body)
     response.status_code = status
     return response

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
+from tests.shapes import with_request_id
 
 
 def test_index_lists_the_main_endpoints(client):
@@ -45,7 +46,7 @@ def test_readiness_answers_503_json_when_the_database_fails(client, monkeypatch)
 def test_unknown_routes_are_404_json(client, path):
     response = client.get(path)
     assert response.status_code == 404
-    assert response.get_json() == {"error": "Resource not found", "code": "NOT_FOUND"}
+    assert response.get_json() == with_request_id(response, {"error": "Resource not found", "code": "NOT_FOUND"})
 
 
 def test_wrong_method_is_405_json_with_allow(client):

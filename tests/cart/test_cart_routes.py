@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Cart, Customer
 from tests.cart.conftest import CART_ITEM_KEYS, CART_KEYS
 from tests.factories import make_product
+from tests.shapes import with_request_id
 
 ROUTES = [
     ("get", "/api/cart", None),
@@ -143,7 +144,8 @@ def test_more_than_the_stock_is_refused(app, client, customer, add_to_cart, cart
     product_id = make_product(app, stock=3)
     response = add_to_cart(customer, product_id, 4)
     assert response.status_code == 409
-    assert response.get_json() == {"error": "Only 3 item(s) available in stock", "code": "INSUFFICIENT_STOCK"}
+    assert response.get_json() == with_request_id(response, {"error": "Only 3 item(s) available in stock",
+                                                             "code": "INSUFFICIENT_STOCK"})
     add_to_cart(customer, product_id, 2)
     response = add_to_cart(customer, product_id, 2)
     assert response.status_code == 409

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Product
 from tests.catalog.conftest import CATEGORY_KEYS, PRODUCT_KEYS, assert_error
 from tests.factories import make_category, make_product
+from tests.shapes import with_request_id
 
 
 def spa_add_body(category, **overrides):
@@ -41,8 +42,9 @@ def test_who_may_add(client, actors, category, role, status):
     response = client.post("/api/products/add", json=spa_add_body(category), headers=headers)
     assert response.status_code == status
     if status == 403:
-        assert response.get_json() == {"error": "Manager access required", "code": "FORBIDDEN", "your_role": role,
-                                       "required_roles": ["admin", "manager"]}
+        assert response.get_json() == with_request_id(response, {
+            "error": "Manager access required", "code": "FORBIDDEN", "your_role": role,
+            "required_roles": ["admin", "manager"]})
 
 
 @pytest.mark.parametrize("role, status", [

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Order
 from tests.factories import make_product
 from tests.orders.conftest import CUSTOMER_ORDER_KEYS, STAFF_ORDER_KEYS
+from tests.shapes import with_request_id
 
 STATUSES = ["pending", "confirmed", "processing", "shipped", "delivered", "cancelled", "refunded"]
 ALLOWED = {  # DESIGN 3.9, written out so the test does not trust the code's own table
@@ -93,9 +94,9 @@ def test_cashier_may_only_confirm_or_process(client, cashier, order_id, target, 
         assert response.status_code == 200
     else:
         assert response.status_code == 403
-        assert response.get_json() == {
+        assert response.get_json() == with_request_id(response, {
             "error": "Cashiers can only update status to: confirmed, processing", "code": "FORBIDDEN",
-            "your_role": "cashier", "allowed_statuses": ["confirmed", "processing"]}
+            "your_role": "cashier", "allowed_statuses": ["confirmed", "processing"]})
         assert order_row(order_id).status == "pending"
 
 
@@ -104,8 +105,9 @@ def test_manager_may_do_anything_but_refund(client, manager, order_id, target, o
     response = client.put(f"/api/orders/{order_id}/status", json={"status": target}, headers=manager.headers)
     if target == "refunded":
         assert response.status_code == 403
-        assert response.get_json() == {"error": "Only admins can set status to refunded", "code": "FORBIDDEN",
-                                       "message": "Please contact an administrator for refunds"}
+        assert response.get_json() == with_request_id(response, {
+            "error": "Only admins can set status to refunded", "code": "FORBIDDEN",
+            "message": "Please contact an administrator for refunds"})
         assert order_row(order_id).status == "pending"
     else:
         assert response.status_code == 200
@@ -150,7 +152,7 @@ def test_missing_order_is_404_everywhere(client, actors, method, action, body, a
         path = f"/api/orders/{order_id}/{action}".rstrip("/")
         response = getattr(client, method)(path, json=body, headers=actor.headers)
         assert response.status_code == 404
-        assert response.get_json() == {"error": "Order not found", "code": "NOT_FOUND"}
+        assert response.get_json() == with_request_id(response, {"error": "Order not found", "code": "NOT_FOUND"})
 
 
 # -- customer cancel ---------------------------------------------------------------------------------------------
@@ -171,16 +173,16 @@ def test_customer_cannot_cancel_late(client, customer, product_id, make_order, s
     order_id = make_order(customer.customer_id, product_id, status=status)
     response = client.post(f"/api/orders/{order_id}/cancel", headers=customer.headers)
     assert response.status_code == 409
-    assert response.get_json() == {"error": f"Cannot cancel order with status: {status}",
-                                   "message": "Please contact customer support for assistance",
-                                   "code": "INVALID_TRANSITION"}
+    assert response.get_json() == with_request_id(response, {
+        "error": f"Cannot cancel order with status: {status}",
+        "message": "Please contact customer support for assistance", "code": "INVALID_TRANSITION"})
     assert stock_of(product_id) == 100
 
 
 def test_customer_cannot_cancel_another_customers_order(client, other_customer, order_id, order_row):
     response = client.post(f"/api/orders/{order_id}/cancel", headers=other_customer.headers)
     assert response.status_code == 404
-    assert response.get_json() == {"error": "Order not found", "code": "NOT_FOUND"}
+    assert response.get_json() == with_request_id(response, {"error": "Order not found", "code": "NOT_FOUND"})
     assert order_row(order_id).status == "pending"
 
 
@@ -239,8 +241,9 @@ def test_only_admins_set_payment_refunded(client, actors, order_id, order_row, r
     response = client.put(f"/api/orders/{order_id}/payment-status", json={"payment_status": "refunded"},
                           headers=actors[role].headers)
     assert response.status_code == 403
-    assert response.get_json() == {"error": "Only admins can set payment status to refunded", "code": "FORBIDDEN",
-                                   "message": "Please contact an administrator for refunds"}
+    assert response.get_json() == with_request_id(response, {
+        "error": "Only admins can set payment status to refunded", "code": "FORBIDDEN",
+        "message": "Please contact an administrator for refunds"})
     assert order_row(order_id).payment_status == "pending"
 
 

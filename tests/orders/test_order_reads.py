@@ -5,6 +5,7 @@ import pytest
 
 from tests.factories import make_product
 from tests.orders.conftest import CUSTOMER_ORDER_KEYS, ORDER_ITEM_KEYS, STAFF_ORDER_KEYS
+from tests.shapes import with_request_id
 
 PAGE_KEYS = {"orders", "total", "pages", "current_page", "per_page"}
 OLD = datetime.now(timezone.utc) - timedelta(days=31)
@@ -68,7 +69,9 @@ def test_another_customers_order_is_exactly_not_found(client, customer, other_cu
     foreign = client.get(f"/api/orders/{order_id}", headers=customer.headers)
     missing = client.get("/api/orders/999999", headers=customer.headers)
     assert foreign.status_code == missing.status_code == 404
-    assert foreign.get_json() == missing.get_json() == {"error": "Order not found", "code": "NOT_FOUND"}
+    not_found = {"error": "Order not found", "code": "NOT_FOUND"}
+    assert foreign.get_json() == with_request_id(foreign, not_found)
+    assert missing.get_json() == with_request_id(missing, not_found)
 
 
 @pytest.mark.parametrize("role", ["admin", "manager", "cashier"])

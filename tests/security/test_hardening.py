@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Customer, Order, Product, User
 from app.services import product_service
 from tests.factories import make_category, make_order, make_product, make_user
+from tests.shapes import with_request_id
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|sqlite3|SELECT |INSERT |UPDATE |DELETE FROM|"
@@ -99,7 +100,8 @@ def test_forced_errors_leak_no_trace_nor_sql(client, monkeypatch, unhandled_erro
     response = client.get("/api/products")
     assert response.status_code == status
     body = response.get_json()
-    assert body["code"] == code and set(body) == {"error", "code"}
+    assert body["code"] == code and set(body) == {"error", "code", "request_id"}
+    assert body["request_id"] == response.headers["X-Request-ID"]
     assert not LEAKS.search(response.get_data(as_text=True)), response.get_data(as_text=True)
 
 
@@ -205,7 +207,8 @@ def test_request_bodies_are_capped_at_max_content_length(app, client, actors, ma
     headers = actors[role].headers if role else {}
     response = client.open(path, method=method, data=oversized, headers=headers, **kwargs)
     assert response.status_code == 413
-    assert response.get_json() == {"error": "Request body too large", "code": "REQUEST_ENTITY_TOO_LARGE"}
+    assert response.get_json() == with_request_id(response, {"error": "Request body too large",
+                                                             "code": "REQUEST_ENTITY_TOO_LARGE"})
     _assert_headers(response)
 
 

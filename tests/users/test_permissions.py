@@ -1,5 +1,6 @@
 """Who may call each user route: the seed README's matrix, table-driven over every role."""
 import pytest
+from tests.shapes import with_request_id
 
 ROLES = ["anonymous", "customer", "cashier", "manager", "admin"]
 EVERYONE = {"customer", "cashier", "manager", "admin"}
@@ -48,5 +49,5 @@ def test_permission_matrix(client, actors, other_customer, role, method, path, b
             assert body["error"] == "This action requires admin privileges"
             assert body["message"] == "Only the system administrator can perform this action"
         else:
-            assert body == {"error": "Manager access required", "code": "FORBIDDEN", "your_role": role,
-                            "required_roles": ["admin", "manager"]}
+            assert body == with_request_id(response, {"error": "Manager access required", "code": "FORBIDDEN",
+                                                      "your_role": role, "required_roles": ["admin", "manager"]})
