@@ -73,6 +73,37 @@ def _importable(module):
     return find_spec(module) is not None
 
 
+def engine_options(settings):
+    """SQLALCHEMY_ENGINE_OPTIONS for the configured database: pool bounds and PostgreSQL's statement timeout added.
+
+    The pool bounds apply wherever SQLAlchemy pools with a QueuePool: server databases and, since SQLAlchemy 2.0,
+    SQLite files. An in-memory SQLite database is one shared connection (Flask-SQLAlchemy's StaticPool, or
+    SQLAlchemy's SingletonThreadPool for mode=memory), which takes no such arguments. Options set explicitly in
+    SQLALCHEMY_ENGINE_OPTIONS win.
+    """
+    options = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    url = make_url(settings["SQLALCHEMY_DATABASE_URI"])
+    if "poolclass" not in options and _queue_pooled(url):
+        options.setdefault("pool_size", settings["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", settings["DB_MAX_OVERFLOW"])
+        options.setdefault("pool_timeout", settings["DB_POOL_TIMEOUT"])
+    timeout_ms = settings["DB_STATEMENT_TIMEOUT_MS"]
+    if timeout_ms > 0 and url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg2", "psycopg"):
+        connect_args = dict(options.get("connect_args", {}))
+        # libpq startup options: the URL's own ?options= would be replaced by connect_args, so it is kept in front.
+        earlier = connect_args.get("options", url.query.get("options"))
+        connect_args["options"] = " ".join(filter(None, [earlier, f"-c statement_timeout={int(timeout_ms)}"]))
+        options["connect_args"] = connect_args
+    return options
+
+
+def _queue_pooled(url):
+    """Whether SQLAlchemy (and Flask-SQLAlchemy) pool this database with a QueuePool."""
+    if url.get_backend_name() != "sqlite":
+        return True
+    return url.database not in (None, "", ":memory:") and url.query.get("mode") != "memory"
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -86,7 +117,14 @@ class Config:
     JWT_COOKIE_CSRF_PROTECT = False
 
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'ecommerce_dev.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # create_app adds the settings below (engine_options)
+    # A request waits DB_POOL_TIMEOUT seconds for one of DB_POOL_SIZE + DB_MAX_OVERFLOW connections per process,
+    # then answers 503 DATABASE_BUSY; on PostgreSQL a statement running longer than DB_STATEMENT_TIMEOUT_MS is
+    # cancelled (503 DATABASE_TIMEOUT). 0 switches the statement timeout off.
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", 5))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", 10))
+    DB_POOL_TIMEOUT = int(os.environ.get("DB_POOL_TIMEOUT", 10))  # whole seconds: Flask-SQLAlchemy makes it an int
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", 15000))
 
     CORS_ORIGINS = [o.strip() for o in os.environ.get(
         "CORS_ORIGINS", "http://localhost:5173,http://localhost:3000").split(",") if o.strip()]

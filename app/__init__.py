@@ -9,7 +9,7 @@ from flask.sessions import SessionInterface
 from app.extensions import cache, cors, db, jwt, limiter, migrate
 from app.openapi import ShopApi
 from app.utils.request_id import HEADER as REQUEST_ID_HEADER, current_request_id, install_log_record_factory
-from config import get_config
+from config import engine_options, get_config
 
 log = logging.getLogger("app.requests")
 
@@ -29,6 +29,7 @@ def create_app(config_name=None, overrides=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(get_config(config_name))
     app.config.update(overrides or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)  # after overrides: they may name the database
     app.session_interface = NoCookieSessions()
     register_json(app)
     register_extensions(app)

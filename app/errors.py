@@ -4,6 +4,7 @@ import logging
 from flask import has_request_context, jsonify
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -76,6 +77,9 @@ HTTP_MESSAGES = {
     503: "Service temporarily unavailable",
 }
 
+RETRY_AFTER_SECONDS = 5  # every 503: the database is down, busy or slow, none of which a client can fix by itself
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout
+
 
 def error_response(status, message, code, details=None, /, **extra):
     """The JSON error envelope: {"error", "code"} plus details, extra keys and the request_id of X-Request-ID."""
@@ -86,6 +90,8 @@ def error_response(status, message, code, details=None, /, **extra):
         body["request_id"] = current_request_id()
     response = jsonify(body)
     response.status_code = status
+    if status == 503:
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
     return response
 
 
@@ -137,9 +143,26 @@ def handle_data_error(error):
 
 
 def handle_database_unavailable(error):
+    """The database is unreachable, or (PostgreSQL) cancelled a statement that ran past DB_STATEMENT_TIMEOUT_MS."""
     db.session.rollback()
+    if _sqlstate(error) == QUERY_CANCELED:
+        log.warning("database statement cancelled (statement timeout): %s", error)
+        return error_response(503, "The database took too long to answer", "DATABASE_TIMEOUT")
     log.error("database error: %s", error)
     return error_response(503, HTTP_MESSAGES[503], "DATABASE_UNAVAILABLE")
+
+
+def handle_database_busy(error):
+    """Every pooled connection stayed in use for DB_POOL_TIMEOUT seconds."""
+    db.session.rollback()
+    log.warning("database pool exhausted: %s", error)
+    return error_response(503, "The database is busy", "DATABASE_BUSY")
+
+
+def _sqlstate(error):
+    """The SQLSTATE of the driver error under a SQLAlchemy one (psycopg2: pgcode, psycopg 3: sqlstate)."""
+    original = getattr(error, "orig", None)
+    return getattr(original, "pgcode", None) or getattr(original, "sqlstate", None)
 
 
 def handle_internal_error(error):
@@ -157,6 +180,7 @@ def register_error_handlers(app):
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeout, handle_database_busy)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(InternalServerError, handle_internal_error)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -39,6 +39,7 @@ def test_readiness_answers_503_json_when_the_database_fails(client, monkeypatch)
     assert response.status_code == 503
     body = response.get_json()
     assert body["code"] == "DATABASE_UNAVAILABLE"
+    assert int(response.headers["Retry-After"]) > 0
     assert "connection refused" not in response.get_data(as_text=True)
 
 

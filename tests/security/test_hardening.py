@@ -102,6 +102,7 @@ def test_forced_errors_leak_no_trace_nor_sql(client, monkeypatch, unhandled_erro
     body = response.get_json()
     assert body["code"] == code and set(body) == {"error", "code", "request_id"}
     assert body["request_id"] == response.headers["X-Request-ID"]
+    assert (int(response.headers["Retry-After"]) > 0) if status == 503 else ("Retry-After" not in response.headers)
     assert not LEAKS.search(response.get_data(as_text=True)), response.get_data(as_text=True)
 
 
