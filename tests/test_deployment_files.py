@@ -52,3 +52,9 @@ def test_every_env_example_setting_is_read_by_the_config():
     names = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
              if line and not line.startswith("#")} - {"FLASK_APP", "FLASK_ENV"}
     assert [name for name in names if f'"{name}"' not in config] == []
+
+
+def test_the_gunicorn_access_log_names_the_request_id():
+    namespace = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["access_log_format"].endswith(" %({x-request-id}o)s")
