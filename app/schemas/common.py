@@ -79,6 +79,7 @@ class ErrorSchema(Schema):
     error = fields.String(required=True)
     code = fields.String()
     details = fields.Dict()
+    request_id = fields.String(metadata={"description": "The answer's X-Request-ID: quote it when reporting a problem"})
 
 
 class MessageSchema(Schema):
