@@ -1,44 +1,12 @@
 """Password changes at the same instant: no change is lost and no token outlives the password it came with."""
-import threading
-
 import pytest
 
 from app.services import auth_service, user_admin_service
+from tests.concurrency import at_once, meet_at_the_door
 from tests.factories import bearer, make_user
 
 ROUNDS = 10
 CHANGE = "/api/auth/change-password"
-
-
-def _meet_in_the_services(monkeypatch, barrier):
-    """Both requests wait for each other at the service's door, past authentication, before either reads the user."""
-    for service, name in ((auth_service, "change_password"), (user_admin_service, "reset_password")):
-        def meeting(*args, _real=getattr(service, name), **kwargs):
-            barrier.wait()
-            return _real(*args, **kwargs)
-        monkeypatch.setattr(service, name, meeting)
-
-
-def _at_once(app, *requests):
-    """Run each request(client) in its own thread, all released together; returns the responses in order."""
-    start = threading.Barrier(len(requests), timeout=30)
-    responses, errors = [None] * len(requests), []
-
-    def run(index, request):
-        client = app.test_client()  # each thread: its own client, app context and database session
-        start.wait()
-        try:
-            responses[index] = request(client)
-        except Exception as error:  # noqa: BLE001 - a crash must fail the test, not vanish with the thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return responses
 
 
 def _logs_in(client, user, password):
@@ -49,8 +17,8 @@ def _logs_in(client, user, password):
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_reset_racing_a_change_leaves_no_token_of_the_losing_password(app, client, monkeypatch, round_):
     admin, customer = make_user(app, "admin"), make_user(app, "customer")
-    _meet_in_the_services(monkeypatch, threading.Barrier(2, timeout=30))
-    changed, reset = _at_once(
+    meet_at_the_door(monkeypatch, 2, (auth_service, "change_password"), (user_admin_service, "reset_password"))
+    changed, reset = at_once(
         app,
         lambda c: c.post(CHANGE, json={"old_password": customer.password, "new_password": "Changed123!"},
                          headers=customer.headers),
@@ -72,8 +40,8 @@ def test_reset_racing_a_change_leaves_no_token_of_the_losing_password(app, clien
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_two_changes_from_the_same_password_one_wins(app, client, monkeypatch, round_):
     customer = make_user(app, "customer")
-    _meet_in_the_services(monkeypatch, threading.Barrier(2, timeout=30))
-    responses = _at_once(app, *[
+    meet_at_the_door(monkeypatch, 2, (auth_service, "change_password"), (user_admin_service, "reset_password"))
+    responses = at_once(app, *[
         lambda c, new=new: c.post(CHANGE, json={"old_password": customer.password, "new_password": new},
                                   headers=customer.headers)
         for new in ("FirstNew123!", "SecondNew123!")])

@@ -1,11 +1,10 @@
 """The category tree never gets a cycle: two moves that would close one, made at the same instant, never both win."""
-import threading
-
 import pytest
 
 from app.extensions import db
 from app.models import Category
 from app.services import category_service
+from tests.concurrency import at_once, meet_at_the_door
 from tests.factories import make_category
 
 ROUNDS = 10
@@ -20,34 +19,9 @@ def _reorder(first, second):
         {"id": first, "parent_id": second}]}, headers=headers)
 
 
-def _meet_in_the_service(monkeypatch, barrier):
-    """Both requests wait for each other at the service's door, so both have read nothing before either moves."""
-    for name in ("update_category", "reorder_categories"):
-        def meeting(*args, _real=getattr(category_service, name), **kwargs):
-            barrier.wait()
-            return _real(*args, **kwargs)
-        monkeypatch.setattr(category_service, name, meeting)
-
-
 def _at_once(app, headers, *requests):
-    start = threading.Barrier(len(requests), timeout=30)
-    statuses, errors = [], []
-
-    def run(request):
-        client = app.test_client()  # each thread: its own client, app context and database session
-        start.wait()
-        try:
-            statuses.append(request(client, headers).status_code)
-        except Exception as error:  # noqa: BLE001 - a crash must fail the test, not vanish with the thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(request,)) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return statuses
+    return [response.status_code for response in at_once(app, *[
+        lambda client, request=request: request(client, headers) for request in requests])]
 
 
 def _parents(app, *ids):
@@ -61,7 +35,8 @@ def _parents(app, *ids):
 @pytest.mark.parametrize("moves", [(_move, _move), (_move, _reorder), (_reorder, _reorder)],
                          ids=["update-update", "update-reorder", "reorder-reorder"])
 def test_two_moves_closing_a_cycle_one_wins(app, admin, monkeypatch, moves):
-    _meet_in_the_service(monkeypatch, threading.Barrier(2, timeout=30))
+    meet_at_the_door(monkeypatch, 2, (category_service, "update_category"),
+                     (category_service, "reorder_categories"))
     for _ in range(ROUNDS):
         first, second = make_category(app), make_category(app)
         statuses = _at_once(app, admin.headers, moves[0](first, second), moves[1](second, first))

@@ -1,8 +1,7 @@
 """No oversell: many buyers at once on scarce stock, on SQLite and PostgreSQL alike."""
-import threading
-
 from app.extensions import db
 from app.models import Order, OrderItem
+from tests.concurrency import at_once
 from tests.factories import ORDER_BODY, make_product, make_user
 
 
@@ -13,24 +12,9 @@ def _race(app, buyers, carts):
         for product_id, quantity in lines:
             assert client.post("/api/cart/items", json={"product_id": product_id, "quantity": quantity},
                                headers=buyer.headers).status_code == 200
-    barrier = threading.Barrier(len(buyers))
-    statuses, errors = [], []
-
-    def buy(buyer):
-        client = app.test_client()  # each thread: its own client, app context and database session
-        barrier.wait()
-        try:
-            statuses.append(client.post("/api/orders", json=ORDER_BODY, headers=buyer.headers).status_code)
-        except Exception as error:  # noqa: BLE001 - a crash must fail the test, not vanish with the thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=buy, args=(buyer,)) for buyer in buyers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return statuses
+    responses = at_once(app, *[lambda client, buyer=buyer: client.post("/api/orders", json=ORDER_BODY,
+                                                                         headers=buyer.headers) for buyer in buyers])
+    return [response.status_code for response in responses]
 
 
 def _stock_and_sold(app, product_id):
