@@ -37,20 +37,29 @@ def catalog_read(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.catalog_version = _version()  # read views write nothing: one version labels all they cache
-        key = _key(request.full_path)
-        stored = _get(key)
-        if stored is not None:
-            etag, body = stored
-            response = current_app.response_class(body, mimetype="application/json")
-        else:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code != 200:
-                return response
-            etag = generate_etag(response.get_data())
-            if "Authorization" not in request.headers:
-                _set(key, (etag, response.get_data()))
-        return _conditional(response, etag)
+        try:
+            return _answer(view, args, kwargs)
+        finally:
+            g.pop("catalog_version")  # an app context may outlive the request (tests, CLI): no stale version
     return wrapper
+
+
+def _answer(view, args, kwargs):
+    """The stored answer of this URL at this version, else the view's (stored when it is public)."""
+    key = _key(request.full_path)
+    stored = _get(key)
+    if stored is not None:
+        etag, body = stored
+        response = current_app.response_class(body, mimetype="application/json")
+    else:
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200:
+            return response
+        body = response.get_data()
+        etag = generate_etag(body)
+        if "Authorization" not in request.headers:
+            _set(key, (etag, body))
+    return _conditional(response, etag)
 
 
 def catalog_memo(function):

@@ -8,48 +8,13 @@ import argparse
 import json
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
 from app import create_app
 from app.extensions import db
 from app.models import Cart, CartItem, Category, Customer, Order, Product, User
-from app.models.base import utcnow
 from app.security import issue_access_token
-
-CHUNK = 5000
-
-
-def bulk(model, rows, returning=None):
-    ids = []
-    for start in range(0, len(rows), CHUNK):
-        stmt = insert(model)
-        if returning is not None:
-            ids += db.session.scalars(stmt.returning(returning, sort_by_parameter_order=True),
-                                      rows[start:start + CHUNK]).all()
-        else:
-            db.session.execute(stmt, rows[start:start + CHUNK])
-    return ids
-
-
-def add_checkout_customers(count, product_ids):
-    """count customers with a profile and a cart holding one unit of an active product; their tokens."""
-    now = utcnow()
-    password_hash = db.session.scalar(select(User.password_hash).where(User.role == "customer").limit(1))
-    tag = now.strftime("%H%M%S%f")
-    user_ids = bulk(User, [{"email": f"bench{tag}-{n}@email.com", "username": f"bench{tag}-{n}",
-                            "password_hash": password_hash, "role": "customer", "is_active": True,
-                            "token_version": 0, "created_at": now, "updated_at": now} for n in range(count)],
-                    returning=User.id)
-    customer_ids = bulk(Customer, [{"user_id": user_id, "first_name": "Bench", "last_name": f"Buyer {user_id}",
-                                    "created_at": now, "updated_at": now} for user_id in user_ids],
-                        returning=Customer.id)
-    cart_ids = bulk(Cart, [{"customer_id": customer_id, "created_at": now, "updated_at": now}
-                           for customer_id in customer_ids], returning=Cart.id)
-    bulk(CartItem, [{"cart_id": cart_id, "product_id": product_ids[n % len(product_ids)], "quantity": 1,
-                     "created_at": now, "updated_at": now} for n, cart_id in enumerate(cart_ids)])
-    db.session.commit()
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids))).all()
-    return [issue_access_token(user) for user in users]
+from bench.prepare_shop import add_spare_buyers
 
 
 def main():
@@ -64,7 +29,7 @@ def main():
         db.session.commit()
         product_ids = db.session.scalars(select(Product.id).where(Product.is_active.is_(True))
                                          .order_by(Product.id)).all()
-        tokens = add_checkout_customers(args.customers, product_ids)
+        tokens = add_spare_buyers(args.customers, product_ids)
         (out / "checkout_tokens.txt").write_text("\n".join(tokens) + "\n")
 
         # The customer with the most orders reads their orders and a three-line cart.

@@ -4,10 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+source scripts/services.sh
+ensure_wrk
 source scripts/venv.sh
 ensure_venv requirements.txt
 exec .venv/bin/python -m bench.run "$@"

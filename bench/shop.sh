@@ -5,13 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
 source scripts/venv.sh
 ensure_venv requirements.txt
 source scripts/services.sh
+ensure_wrk
 trap stop_services EXIT
 if [[ " $* " != *" --databases sqlite "* && " $* " != *" --databases=sqlite "* ]]; then
     start_postgres

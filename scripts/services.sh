@@ -36,6 +36,13 @@ ensure_postgres() {
     id postgres >/dev/null 2>&1 || useradd -r -m postgres
 }
 
+ensure_wrk() {
+    if ! command -v wrk >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    fi
+}
+
 ensure_redis() {
     if ! command -v redis-server >/dev/null; then
         apt-get update -qq
