@@ -153,6 +153,35 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", 300))  # seconds; old versions age out
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "go2market/")
 
+    # Events and the worker (app/tasks.py): Huey on a SQLite file under instance/ unless TASK_QUEUE_URL names Redis.
+    TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'tasks.db'}"
+    LOW_STOCK_THRESHOLD = int(os.environ.get("LOW_STOCK_THRESHOLD", 5))
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", 14))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", 60))  # a dead worker's claim runs out then
+    OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", 30))  # first retry of an event; then doubling
+    IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", 24))  # stored answers purged after
+
+    # E-mail through Flask-Mail; with no MAIL_SERVER the mails are written to the log instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Go2Market <no-reply@go2market.local>")
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail suppresses under TESTING; the tests use a real SMTP server
+    FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://localhost:5173").rstrip("/")
+    PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", 3600))  # seconds
+    EMAIL_VERIFICATION_TTL = int(os.environ.get("EMAIL_VERIFICATION_TTL", 7 * 24 * 3600))  # seconds
+    REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", False)
+
+    # Webhooks (Standard Webhooks signatures): retried after base, 2*base, 4*base... seconds.
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", 6))
+    WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", 10))
+    WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 10))
+    WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", 20))  # consecutive failed events
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+
     # argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19456))
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
@@ -172,6 +201,7 @@ class DevelopmentConfig(Config):
     """Local development on the embedded SQLite database."""
 
     DEBUG = True
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
 
 
 class TestingConfig(Config):
@@ -184,6 +214,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_MEMORY_KIB = 64
     PASSWORD_HASH_TIME_COST = 1
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=5)
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
 
 
 class ProductionConfig(Config):

@@ -6,7 +6,7 @@ from flask import Flask, g, request
 from flask.logging import default_handler
 from flask.sessions import SessionInterface
 
-from app.extensions import cache, cors, db, jwt, limiter, migrate
+from app.extensions import cache, cors, db, jwt, limiter, mail, migrate
 from app.openapi import ShopApi
 from app.utils.request_id import HEADER as REQUEST_ID_HEADER, current_request_id, install_log_record_factory
 from config import engine_options, get_config
@@ -41,13 +41,14 @@ def create_app(config_name=None, overrides=None):
 
 
 def register_json(app):
-    from app.utils.json_provider import OrjsonProvider
+    from app.utils.json_provider import OrjsonProvider, dumps
 
     app.json = OrjsonProvider(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", dumps)
 
 
 def register_extensions(app):
-    from app import models, security  # noqa: F401  (tables and JWT callbacks register on import)
+    from app import models, security, tasks  # noqa: F401  (tables and JWT callbacks register on import)
     from app.utils.passwords import init_password_hasher
 
     db.init_app(app)
@@ -61,6 +62,8 @@ def register_extensions(app):
                                   "X-RateLimit-Reset", REQUEST_ID_HEADER],
                   methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"])
     init_password_hasher(app)
+    mail.init_app(app)
+    tasks.init_app(app)
 
 
 def register_blueprints(app):

@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask seed`, `flask create-admin`."""
+"""Flask CLI commands: `flask seed`, `flask create-admin`, `flask worker`, `flask purge`."""
 import click
 from flask.cli import with_appcontext
 
@@ -26,7 +26,33 @@ def create_admin_command(email, username, password):
     click.echo(f"admin {user.username} (id {user.id}) created")
 
 
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Tasks run at once.")
+@with_appcontext
+def worker_command(threads):
+    """Run the background worker: outbox events, mail, webhooks, periodic sweep and purge."""
+    from flask import current_app
+
+    from app.tasks import task
+
+    huey = current_app.extensions["huey"]
+    task("sweep")()  # whatever a previous worker left due is picked up at once, not at the next minute
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Delete expired rows now (the worker does it every hour)."""
+    from app.services import maintenance_service
+
+    for kind, count in maintenance_service.purge().items():
+        click.echo(f"{kind}: {count} deleted")
+
+
 def register(app):
     """Attach the project's CLI commands to the app."""
     app.cli.add_command(seed_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(purge_command)

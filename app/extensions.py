@@ -6,6 +6,7 @@ from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -27,6 +28,7 @@ jwt = JWTManager()
 cache = Cache()
 cors = CORS()
 limiter = Limiter(key_func=get_remote_address)
+mail = Mail()
 
 
 @event.listens_for(Engine, "connect")

@@ -1,6 +1,10 @@
 """Fixtures: one app per test session (schema built by the migrations), clean tables per test, actors per role."""
 import os
+import tempfile
 from contextlib import contextmanager
+
+# Before config is imported: the tests' task queue is a throwaway file per test process, never instance/tasks.db.
+os.environ.setdefault("TASK_QUEUE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='go2market-tasks-')}/tasks.db")
 
 import pytest
 from flask_migrate import upgrade

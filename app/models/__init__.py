@@ -1,4 +1,5 @@
 """All tables, imported so that SQLAlchemy and Alembic see every model."""
+from app.models.account_token import AccountToken
 from app.models.cart import Cart
 from app.models.cart_item import CartItem
 from app.models.data_version import DataVersion
@@ -9,11 +10,15 @@ from app.models.idempotency_record import IdempotencyRecord
 from app.models.order import Order
 from app.models.order_event import OrderEvent
 from app.models.order_item import OrderItem
+from app.models.outbox_event import OutboxEvent
 from app.models.product import Product
 from app.models.revoked_token import RevokedToken
 from app.models.user import User
+from app.models.webhook import Webhook
+from app.models.webhook_delivery import WebhookAttempt, WebhookDelivery
 
 __all__ = [
-    "Cart", "CartItem", "Category", "Customer", "DataVersion", "Employee", "IdempotencyRecord", "Order",
-    "OrderEvent", "OrderItem", "Product", "RevokedToken", "User",
+    "AccountToken", "Cart", "CartItem", "Category", "Customer", "DataVersion", "Employee", "IdempotencyRecord", "Order",
+    "OrderEvent", "OrderItem", "OutboxEvent", "Product", "RevokedToken", "User", "Webhook", "WebhookAttempt",
+    "WebhookDelivery",
 ]

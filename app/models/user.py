@@ -1,5 +1,5 @@
 """A login account; its role decides what it may do."""
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import UserRole
@@ -18,6 +18,7 @@ class User(TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, index=True)
     # Carried in every token as "ver"; bumping it (password change or reset) revokes all earlier tokens.
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    email_verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     customer = relationship("Customer", back_populates="user", uselist=False, cascade="all, delete-orphan")
     employee = relationship("Employee", back_populates="user", uselist=False, cascade="all, delete-orphan")

@@ -1,5 +1,5 @@
 """Stored first responses of requests sent with an Idempotency-Key."""
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import IdempotencyRecord
@@ -16,3 +16,8 @@ def get(user_id, scope, key):
 def add(record):
     db.session.add(record)
     return record
+
+
+def purge_created_before(moment):
+    """Forget stored answers older than their time to live."""
+    return db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < moment)).rowcount

@@ -99,6 +99,10 @@ def free_product_slug(name, current=None):
     return free_slug(Product.slug, name, current)
 
 
+def flush():
+    db.session.flush()
+
+
 def add(product):
     db.session.add(product)
     db.session.flush()

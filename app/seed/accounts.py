@@ -26,7 +26,7 @@ def seed_accounts(log):
     for email, username, password, role, employee in STAFF:
         if email in existing:
             continue
-        user = User(email=email, username=username, password_hash=hash_password(password), role=role)
+        user = User(email=email, username=username, password_hash=hash_password(password), role=role, email_verified=True)
         if employee:
             first, last, phone, employee_id, salary, days = employee
             user.employee = Employee(first_name=first, last_name=last, phone=phone, employee_id=employee_id,
@@ -38,7 +38,7 @@ def seed_accounts(log):
         if email in existing:
             continue
         customer_hash = customer_hash or hash_password("Customer123!")
-        user = User(email=email, username=f"customer{n}", password_hash=customer_hash, role="customer")
+        user = User(email=email, username=f"customer{n}", password_hash=customer_hash, role="customer", email_verified=True)
         city, state = CITIES[(n - 1) % len(CITIES)]
         user.customer = Customer(first_name=f"Customer{n}", last_name="User", phone=f"555-{999 + n}",
                                  address_line1=f"{99 + n} Main St", city=city, state=state,

@@ -5,11 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import OrderStatus, PaymentStatus
+from app.enums import EventType, OrderStatus, PaymentStatus
 from app.errors import BadRequest, Conflict, InsufficientStock
 from app.models import Order, OrderItem
 from app.repositories import cart_repository, order_repository, stock_repository
-from app.services import cart_service, idempotency_service
+from app.services import cart_service, events_service, idempotency_service
 from app.services.unit_of_work import unit_of_work
 
 CENT = Decimal("0.01")
@@ -84,6 +84,10 @@ def _order_from_cart(cart, customer_id, data, actor_id):
     order_repository.add_event(order, actor_id, "created", to_status=OrderStatus.PENDING)
     cart_repository.delete_lines(cart.id)
     order_repository.flush()
+    events_service.order_event(EventType.ORDER_CREATED, order)
+    for line in lines:
+        product = products[line.product_id]  # loaded before the UPDATE: its stock is the stock before the sale
+        events_service.stock_changed(product, product.stock_quantity, product.stock_quantity - line.quantity)
     return order
 
 

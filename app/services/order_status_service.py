@@ -1,11 +1,11 @@
 """The order state machine and every staff or customer change of an order, each recorded as an event."""
 from collections import Counter
 
-from app.enums import OrderStatus, PaymentStatus, UserRole
+from app.enums import EventType, OrderStatus, PaymentStatus, UserRole
 from app.errors import Forbidden, InvalidTransition, NotFound
 from app.models.base import utcnow
 from app.repositories import order_repository, stock_repository
-from app.services import idempotency_service
+from app.services import events_service, idempotency_service
 from app.services.order_service import visible_since
 from app.services.unit_of_work import unit_of_work
 
@@ -36,10 +36,12 @@ def update_status(order_id, caller, status):
     _check_status_right(caller, status)
     with unit_of_work():
         order = _locked_order(order_id, caller)
+        before = _states(order)
         if status == S.REFUNDED:
             _refund(order, caller.id, DEFAULT_REFUND_REASON)
         else:
             _move(order, status, caller.id)
+        _announce(order, before, reason=DEFAULT_REFUND_REASON if status == S.REFUNDED else None)
     return order
 
 
@@ -52,7 +54,9 @@ def cancel_own_order(order_id, caller):
         if order.status not in CANCELLABLE:
             raise InvalidTransition(f"Cannot cancel order with status: {order.status}",
                                     message="Please contact customer support for assistance")
+        before = _states(order)
         _move(order, S.CANCELLED, caller.id, event_type="cancelled")
+        _announce(order, before)
     return order
 
 
@@ -60,10 +64,12 @@ def ship_order(order_id, caller, tracking_number=None):
     """Mark an order shipped, keeping its tracking number."""
     with unit_of_work():
         order = _locked_order(order_id, caller)
+        before = _states(order)
         if tracking_number:
             order.tracking_number = tracking_number
         _move(order, S.SHIPPED, caller.id, event_type="shipped",
               note=f"Tracking number: {tracking_number}" if tracking_number else None)
+        _announce(order, before)
     return order
 
 
@@ -77,8 +83,10 @@ def refund_order(order_id, caller, reason=None, idempotency_key=None, *, render)
         replay = idempotency_service.stored_response(request)
         if replay is not None:
             return replay
+        before = _states(order)
         _refund(order, caller.id, reason)
         order_repository.flush()
+        _announce(order, before, reason=reason)
         body = render(order)
         idempotency_service.store_response(request, 200, body)
     return 200, body
@@ -92,9 +100,11 @@ def update_payment_status(order_id, caller, payment_status):
     with unit_of_work():
         order = _locked_order(order_id, caller)
         if order.payment_status != payment_status:
+            before = _states(order)
             order_repository.add_event(order, caller.id, "payment_status_changed", order.payment_status,
                                        payment_status)
             order.payment_status = payment_status
+            _announce(order, before)
     return order
 
 
@@ -152,6 +162,25 @@ def _move(order, target, actor_id, event_type="status_changed", note=None):
     if stamp and getattr(order, stamp) is None:
         setattr(order, stamp, utcnow())
     order_repository.add_event(order, actor_id, event_type, current, target, note)
+
+
+def _states(order):
+    return order.status, order.payment_status
+
+
+def _announce(order, before, reason=None):
+    """The outbox events of a change from `before` (status, payment status) to the order as it is now."""
+    order_repository.flush()
+    status, payment_status = before
+    if order.status != status:
+        events_service.order_event(EventType.ORDER_STATUS_CHANGED, order, from_status=status, to_status=order.status)
+        if order.status == S.CANCELLED:
+            events_service.order_event(EventType.ORDER_CANCELLED, order)
+        elif order.status == S.REFUNDED:
+            events_service.order_event(EventType.ORDER_REFUNDED, order, reason=reason)
+    if order.payment_status != payment_status:
+        events_service.order_event(EventType.ORDER_PAYMENT_STATUS_CHANGED, order, from_payment_status=payment_status,
+                                   to_payment_status=order.payment_status)
 
 
 def _refund(order, actor_id, reason):

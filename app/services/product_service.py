@@ -3,11 +3,12 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import MANAGEMENT_ROLES, UserRole
+from app.enums import MANAGEMENT_ROLES, EventType, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.catalog_cache import catalog_memo
 from app.models import Product
 from app.repositories import category_repository, product_repository
+from app.services import events_service
 from app.services.unit_of_work import unit_of_work
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
@@ -49,6 +50,7 @@ def create_product(data, actor):
         _check_unique(data["sku"], data.get("barcode"))
         product = Product(**data, slug=product_repository.free_product_slug(data["name"]))
         product_repository.add(product)
+        events_service.product_event(EventType.PRODUCT_CREATED, product)
     return product
 
 
@@ -67,8 +69,12 @@ def update_product(product_id, data, actor):
         _check_prices(product, data)
         if "name" in data and data["name"] != product.name:
             product.slug = product_repository.free_product_slug(data["name"], current=product.slug)
+        stock_before = product.stock_quantity
         for field, value in data.items():
             setattr(product, field, value)
+        product_repository.flush()  # updated_at and the new values, as the event tells them
+        events_service.product_event(EventType.PRODUCT_UPDATED, product)
+        events_service.stock_changed(product, stock_before, product.stock_quantity)
     return product
 
 
@@ -79,6 +85,8 @@ def delete_product(product_id):
         if product is None:
             raise NotFound("Product not found")
         product.is_active = False
+        product_repository.flush()
+        events_service.product_event(EventType.PRODUCT_DELETED, product)
 
 
 def _guard_activation(actor, wanted, current):

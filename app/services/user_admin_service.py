@@ -8,6 +8,7 @@ from app.errors import BadRequest, Conflict, ValidationFailed
 from app.models import Customer, Employee, User
 from app.models.person import ADDRESS_FIELDS
 from app.repositories import employee_repository, user_repository
+from app.services import events_service
 from app.services.unit_of_work import unit_of_work
 from app.services.user_service import ensure_role_profile, get_user
 from app.utils.passwords import hash_password
@@ -58,6 +59,8 @@ def create_user(data, role=None):
         elif role in EMPLOYEE_ROLES:
             user.employee = Employee(**_given(data, PERSON_FIELDS + EMPLOYEE_FIELDS))
         user_repository.add(user)
+        user_repository.flush()
+        events_service.user_registered(user)
     return user
 
 

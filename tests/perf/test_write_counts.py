@@ -52,8 +52,8 @@ def test_cart_writes(client, customer, products, statements):
 def test_checkout(app, client, customer, products, statements, lines):
     fill(client, customer, products[:lines])
     # token check, lock the cart, the cart (one statement), lock the products, take the stock (one UPDATE), the
-    # order, its event, its lines, empty the cart, the catalog version
-    assert statements("post", "/api/orders", customer, {"shipping_address": ADDRESS}) == 9 + line_inserts(app, lines)
+    # order, its event, its lines, empty the cart, the catalog version, the outbox event (order.created)
+    assert statements("post", "/api/orders", customer, {"shipping_address": ADDRESS}) == 10 + line_inserts(app, lines)
 
 
 @pytest.fixture
@@ -70,9 +70,10 @@ def order_of(client, customer):
 def test_order_changes(client, customer, manager, admin, products, statements, order_of, lines):
     # token check, lock the order, the order with its buyer (joined), its lines, its history; then the writes
     assert statements("put", f"/api/orders/{order_of(products[:lines])}/status", manager, {"status": "confirmed"}) \
-        == 5 + 2  # the order, its event
-    # a cancel gives the stock back: lock the products, one UPDATE, and the catalog version
-    assert statements("post", f"/api/orders/{order_of(products[:lines])}/cancel", customer) == 5 + 5
-    assert statements("post", f"/api/orders/{order_of(products[:lines])}/refund", admin, {}) == 5 + 5
+        == 5 + 3  # the order, its event, its outbox event (order.status_changed)
+    # a cancel gives the stock back: lock the products, one UPDATE, and the catalog version; its two outbox events
+    # (order.status_changed, order.cancelled or order.refunded) are one INSERT
+    assert statements("post", f"/api/orders/{order_of(products[:lines])}/cancel", customer) == 5 + 6
+    assert statements("post", f"/api/orders/{order_of(products[:lines])}/refund", admin, {}) == 5 + 6
     assert statements("post", f"/api/orders/{order_of(products[:lines])}/notes", manager, {"notes": "Call first"}) \
         == 5 + 2
