@@ -1,4 +1,6 @@
 """Flask CLI commands: `flask seed`, `flask create-admin`, `flask worker`, `flask purge`."""
+import logging
+
 import click
 from flask.cli import with_appcontext
 
@@ -35,6 +37,8 @@ def worker_command(threads):
 
     from app.tasks import task
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     huey = current_app.extensions["huey"]
     task("sweep")()  # whatever a previous worker left due is picked up at once, not at the next minute
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()

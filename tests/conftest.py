@@ -132,3 +132,20 @@ def count_queries():
             event.remove(Engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def start_worker(app, tmp_path):
+    """start_worker(**settings) runs the real `flask worker` on this test's database; every one is stopped after."""
+    from tests.worker import Worker
+
+    started = []
+
+    def start(**settings):
+        worker = Worker(app, tmp_path, **settings)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
