@@ -1,5 +1,7 @@
 """Flask CLI commands: `flask seed`, `flask create-admin`, `flask worker`, `flask purge`."""
 import logging
+import threading
+import time
 
 import click
 from flask.cli import with_appcontext
@@ -35,12 +37,17 @@ def worker_command(threads):
     """Run the background worker: outbox events, mail, webhooks, periodic sweep and purge."""
     from flask import current_app
 
-    from app.tasks import task
-
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     huey = current_app.extensions["huey"]
-    task("sweep")()  # whatever a previous worker left due is picked up at once, not at the next minute
+    sweep, sweep_every = current_app.extensions["tasks"]["sweep"], current_app.config["OUTBOX_SWEEP_SECONDS"]
+
+    def sweep_forever():
+        while True:
+            sweep()  # the first at once: whatever a previous worker left due is picked up now
+            time.sleep(sweep_every)
+
+    threading.Thread(target=sweep_forever, name="outbox-sweeper", daemon=True).start()
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
 
 

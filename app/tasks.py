@@ -1,8 +1,8 @@
 """The task queue (Huey): the worker dispatches outbox events, delivers webhooks, sweeps and purges.
 
 The queue only carries wake-ups. Every task re-reads its row and claims it, so a task lost with a dying worker,
-a duplicate, or a queue that was down when the API committed costs nothing: the periodic sweep (and the one a
-starting worker runs) finds every due row again.
+a duplicate, or a queue that was down when the API committed costs nothing: the sweep, which every running worker
+queues each OUTBOX_SWEEP_SECONDS (Huey's periodic tasks run at most once a minute), finds every due row again.
 """
 import logging
 from pathlib import Path
@@ -42,7 +42,7 @@ def init_app(app):
         if retry_in is not None:
             deliver_webhook.schedule((delivery_id,), delay=retry_in)
 
-    @huey.periodic_task(crontab(minute="*"), name="sweep")
+    @huey.task(name="sweep")
     @in_app
     def sweep():
         from app.services import outbox_service
