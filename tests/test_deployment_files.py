@@ -25,16 +25,22 @@ def test_dockerfile_runs_gunicorn_as_a_non_root_user_with_a_healthcheck():
     assert "gunicorn" in text
 
 
-def test_compose_file_has_the_backend_and_optional_services():
+def test_compose_file_has_the_backend_its_worker_and_their_services():
     compose = yaml.safe_load((ROOT / "docker-compose.dev.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"backend", "postgres", "redis"}
-    backend = services["backend"]
+    assert set(services) == {"backend", "worker", "mailpit", "postgres", "redis"}
+    backend, worker = services["backend"], services["worker"]
     assert "5000:5000" in backend["ports"]
-    assert "DATABASE_URL=sqlite:////app/instance/ecommerce_dev.db" in backend["environment"]
-    assert any(volume.endswith(":/app/instance") for volume in backend["volumes"])
+    for app_service in (backend, worker):
+        assert "DATABASE_URL=sqlite:////app/instance/ecommerce_dev.db" in app_service["environment"]
+        assert "TASK_QUEUE_URL=redis://redis:6379/2" in app_service["environment"]
+        assert {"MAIL_SERVER=mailpit", "MAIL_PORT=1025"} <= set(app_service["environment"])
+        assert any(volume.endswith(":/app/instance") for volume in app_service["volumes"])
+    assert worker["command"] == "flask worker"
+    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    assert {"1025:1025", "8025:8025"} <= set(services["mailpit"]["ports"])
     assert services["postgres"]["profiles"] == ["postgres"]
-    assert services["redis"]["profiles"] == ["redis"]
+    assert "profiles" not in services["redis"]  # the worker's queue
 
 
 def test_env_example_documents_every_setting():
@@ -43,7 +49,10 @@ def test_env_example_documents_every_setting():
     required = {"SECRET_KEY", "JWT_SECRET_KEY", "DATABASE_URL", "JWT_ACCESS_TOKEN_EXPIRES",
                 "JWT_REFRESH_TOKEN_EXPIRES", "CORS_ORIGINS", "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI",
                 "UPLOAD_FOLDER", "MAX_CONTENT_LENGTH", "TAX_RATE", "SHIPPING_COST", "DEFAULT_PAGE_SIZE",
-                "MAX_PAGE_SIZE"}
+                "MAX_PAGE_SIZE", "TASK_QUEUE_URL", "LOW_STOCK_THRESHOLD", "OUTBOX_RETENTION_DAYS", "MAIL_SERVER",
+                "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "FRONTEND_URL",
+                "PASSWORD_RESET_TTL", "REQUIRE_VERIFIED_EMAIL", "WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_RETRY_BASE_SECONDS",
+                "WEBHOOK_DISABLE_AFTER", "WEBHOOK_ALLOW_PRIVATE_TARGETS"}
     assert required <= names
 
 
