@@ -137,7 +137,7 @@ def revision_env(root, workdir, database_url):
     env.update(FLASK_APP="run.py", FLASK_ENV="production", SECRET_KEY=secrets.token_urlsafe(48),
                JWT_SECRET_KEY=secrets.token_urlsafe(48), JWT_ACCESS_TOKEN_EXPIRES="21600",
                RATELIMIT_ENABLED="false", DATABASE_URL=database_url, UPLOAD_FOLDER=f"{workdir}/uploads",
-               PYTHONPATH=str(root))
+               TASK_QUEUE_URL=f"sqlite:///{workdir}/tasks.db", PYTHONPATH=str(root))
     return env
 
 
