@@ -81,3 +81,11 @@ class DeliveryState(StrEnum):
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"
     EMAIL_VERIFICATION = "email_verification"
+
+
+class StockMovementKind(StrEnum):
+    SALE = "sale"  # checkout, with the order id
+    RETURN = "return"  # cancel, refund or deletion of an order that held stock, with the order id
+    EDIT = "edit"  # a staff edit of stock_quantity (product update or CSV import)
+    ADJUSTMENT = "adjustment"  # POST /api/products/<id>/stock-adjustments, with its reason
+    INITIAL = "initial"  # the stock a product was created with

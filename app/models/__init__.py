@@ -1,5 +1,6 @@
 """All tables, imported so that SQLAlchemy and Alembic see every model."""
 from app.models.account_token import AccountToken
+from app.models.audit_entry import AuditEntry
 from app.models.cart import Cart
 from app.models.cart_item import CartItem
 from app.models.data_version import DataVersion
@@ -13,12 +14,13 @@ from app.models.order_item import OrderItem
 from app.models.outbox_event import OutboxEvent
 from app.models.product import Product
 from app.models.revoked_token import RevokedToken
+from app.models.stock_movement import StockMovement
 from app.models.user import User
 from app.models.webhook import Webhook
 from app.models.webhook_delivery import WebhookAttempt, WebhookDelivery
 
 __all__ = [
-    "AccountToken", "Cart", "CartItem", "Category", "Customer", "DataVersion", "Employee", "IdempotencyRecord", "Order",
-    "OrderEvent", "OrderItem", "OutboxEvent", "Product", "RevokedToken", "User", "Webhook", "WebhookAttempt",
-    "WebhookDelivery",
+    "AccountToken", "AuditEntry", "Cart", "CartItem", "Category", "Customer", "DataVersion", "Employee",
+    "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "OutboxEvent", "Product", "RevokedToken",
+    "StockMovement", "User", "Webhook", "WebhookAttempt", "WebhookDelivery",
 ]
