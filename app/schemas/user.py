@@ -17,6 +17,7 @@ class UserSchema(Schema):
     username = Text()
     role = Text()
     is_active = Flag()
+    email_verified = Flag()
     created_at = Moment()
     updated_at = Moment()
 
