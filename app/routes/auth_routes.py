@@ -4,17 +4,19 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from app.extensions import limiter
 from app.openapi import Blueprint
-from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, LoginResponseSchema, LoginSchema,
-                              LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema)
-from app.schemas.common import MessageSchema
+from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, ForgotPasswordSchema, LoginResponseSchema,
+                              LoginSchema, LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema,
+                              ResetPasswordSchema, VerifyEmailSchema)
+from app.schemas.common import ErrorSchema, MessageSchema
 from app.schemas.user import UserProfileSchema
 from app.security import optional_caller
-from app.services import auth_service, user_service
+from app.services import account_service, auth_service, user_service
 from app.utils.decorators import authenticated
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registration, login and tokens")
 
 BEARER = [{"bearerAuth": []}]
+BAD_TOKEN = "Invalid input, or an unknown, used or expired token (code INVALID_TOKEN)"
 
 
 @blp.route("/register", methods=["POST"])
@@ -74,3 +76,46 @@ def logout(data):
     """Revoke the presented access token (and the refresh token sent in the body)."""
     auth_service.logout(current_user, get_jwt(), data.get("refresh_token"))
     return {"message": "Logged out successfully"}
+
+
+@blp.route("/forgot-password", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.arguments(ForgotPasswordSchema)
+@blp.response(202, MessageSchema)
+def forgot_password(data):
+    """Mail a password reset link; the same answer whether or not the account exists."""
+    account_service.request_password_reset(data["email"])
+    return {"message": "If an account exists for this address, a reset link has been sent."}
+
+
+@blp.route("/reset-password", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.arguments(ResetPasswordSchema)
+@blp.response(200, MessageSchema)
+@blp.alt_response(400, schema=ErrorSchema, description=BAD_TOKEN)
+def reset_password(data):
+    """Set a new password with a mailed reset token; every earlier token of the account stops working."""
+    account_service.reset_password(data["token"], data["new_password"])
+    return {"message": "Password has been reset"}
+
+
+@blp.route("/verify-email", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.arguments(VerifyEmailSchema)
+@blp.response(200, MessageSchema)
+@blp.alt_response(400, schema=ErrorSchema, description=BAD_TOKEN)
+def verify_email(data):
+    """Mark the address of a mailed verification token verified."""
+    account_service.verify_email(data["token"])
+    return {"message": "Email verified"}
+
+
+@blp.route("/resend-verification", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@authenticated
+@blp.response(202, MessageSchema)
+def resend_verification():
+    """Mail a new verification link to the caller (nothing is sent when the address is already verified)."""
+    if account_service.request_verification(current_user.id):
+        return {"message": "Verification email sent"}
+    return {"message": "Email already verified"}

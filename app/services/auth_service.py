@@ -5,11 +5,11 @@ from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
-from app.enums import UserRole
+from app.enums import EventType, UserRole
 from app.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
 from app.repositories import revoked_token_repository, user_repository
 from app.security import issue_access_token, issue_refresh_token
-from app.services import user_admin_service, user_service
+from app.services import events_service, user_admin_service, user_service
 from app.services.unit_of_work import unit_of_work
 from app.utils.passwords import dummy_verify, hash_password, verify_password
 
@@ -52,6 +52,7 @@ def change_password(user_id, old_password, new_password):
         # Only over the hash just verified: a change or reset that came first makes the old password wrong.
         if not user_repository.set_password_hash(user, new_hash, expected_hash=user.password_hash):
             raise BadRequest("Invalid current password", code="INVALID_CURRENT_PASSWORD")
+        events_service.emit(EventType.PASSWORD_CHANGED, {"user_id": user.id})
     return {"access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user)}
 
 
