@@ -5,10 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import EventType, OrderStatus, PaymentStatus
-from app.errors import BadRequest, Conflict, InsufficientStock
+from app.enums import EventType, OrderStatus, PaymentStatus, UserRole
+from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock
 from app.models import Order, OrderItem
-from app.repositories import cart_repository, order_repository, stock_repository
+from app.repositories import cart_repository, order_repository, stock_repository, user_repository
 from app.services import cart_service, events_service, idempotency_service
 from app.services.unit_of_work import unit_of_work
 
@@ -22,6 +22,9 @@ def place_order(caller, data, idempotency_key=None, *, render):
     render(order) is the answer: with an Idempotency-Key, the JSON text stored in the order's transaction and
     replayed byte for byte on a repeat.
     """
+    if (current_app.config["REQUIRE_VERIFIED_EMAIL"] and caller.role == UserRole.CUSTOMER
+            and not user_repository.get(caller.id).email_verified):
+        raise Forbidden("Verify your e-mail address before placing an order", code="EMAIL_NOT_VERIFIED")
     request = idempotency_service.keyed_request(caller.id, SCOPE, idempotency_key, data)
     try:
         with unit_of_work():
