@@ -105,6 +105,11 @@ PERMISSIONS = (
     Permission("POST", "/api/orders/<int:order_id>/notes", MANAGEMENT, summary="Add an internal note"),
     Permission("POST", "/api/orders/<int:order_id>/refund", ADMIN, summary="Refund an order"),
     Permission("DELETE", "/api/orders/<int:order_id>", ADMIN, summary="Delete an order"),
+    # Reports
+    Permission("GET", "/api/reports/sales", MANAGEMENT, summary="Sales per day (managers: last 30 days)"),
+    Permission("GET", "/api/reports/top-products", MANAGEMENT,
+               summary="Best-selling products (managers: last 30 days)"),
+    Permission("GET", "/api/reports/low-stock", MANAGEMENT, summary="Active products low on stock"),
 )
 
 OWN_LABELS = {"": "", "self": "own", "customer": "own (customers)"}
