@@ -1,11 +1,11 @@
 """Every blueprint of the API, in registration order."""
 from app.routes import (auth_routes, cart_routes, category_routes, order_routes, product_routes, root_routes,
-                        user_routes)
+                        user_routes, webhook_routes)
 from app.routes import report_routes
 
 BLUEPRINTS = [
     root_routes.blp, auth_routes.blp, user_routes.blp, product_routes.blp, category_routes.blp,
-    cart_routes.blp, order_routes.blp,
+    cart_routes.blp, order_routes.blp, webhook_routes.blp,
     report_routes.blp,
 ]
 BLUEPRINTS.append(product_routes.uploads_blp)  # /static/uploads/products/<name>, outside /api
