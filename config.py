@@ -183,6 +183,13 @@ class Config:
     WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", 20))  # consecutive failed events
     WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
+    # Logging (app/logging_setup.py) and Prometheus metrics at /metrics (app/metrics.py).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or "text"  # json: one JSON object per line (production's default)
+    LOG_LEVEL = (os.environ.get("LOG_LEVEL") or "INFO").upper()  # of the root logger: every library's records too
+    METRICS_ENABLED = env_bool("METRICS_ENABLED", True)  # false: no /metrics route, no request metrics
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # a scraper sends it as a bearer token; unset: none
+    METRICS_ALLOW_LOCAL = env_bool("METRICS_ALLOW_LOCAL", True)  # 127.0.0.1 and ::1 need no token
+
     # argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19456))
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
@@ -222,6 +229,7 @@ class ProductionConfig(Config):
     """Production: refuses to start with a missing or default secret."""
 
     DEBUG = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or "json"
 
     @classmethod
     def validate(cls):

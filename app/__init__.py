@@ -3,12 +3,12 @@ import logging
 import time
 
 from flask import Flask, g, request
-from flask.logging import default_handler
 from flask.sessions import SessionInterface
 
 from app.extensions import cache, cors, db, jwt, limiter, mail, migrate
+from app.logging_setup import configure_logging, request_fields
 from app.openapi import ShopApi
-from app.utils.request_id import HEADER as REQUEST_ID_HEADER, current_request_id, install_log_record_factory
+from app.utils.request_id import HEADER as REQUEST_ID_HEADER, current_request_id
 from config import engine_options, get_config
 
 log = logging.getLogger("app.requests")
@@ -31,6 +31,7 @@ def create_app(config_name=None, overrides=None):
     app.config.update(overrides or {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)  # after overrides: they may name the database
     app.session_interface = NoCookieSessions()
+    configure_logging(app)
     register_json(app)
     register_extensions(app)
     register_blueprints(app)
@@ -73,6 +74,13 @@ def register_blueprints(app):
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    register_metrics(app, api)
+
+
+def register_metrics(app, api):
+    from app.metrics import init_metrics
+
+    init_metrics(app, api)
 
 
 def register_error_handlers(app):
@@ -82,11 +90,6 @@ def register_error_handlers(app):
 
 
 def register_request_hooks(app):
-    install_log_record_factory()
-    # Flask's own handler, used when logging is not configured otherwise, prints the request id of each line.
-    default_handler.setFormatter(logging.Formatter(
-        "[%(asctime)s] %(levelname)s in %(module)s [%(request_id)s]: %(message)s"))
-
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
@@ -100,7 +103,7 @@ def register_request_hooks(app):
         if "started" in g and log.isEnabledFor(logging.INFO):
             elapsed_ms = (time.perf_counter() - g.started) * 1000
             log.info("%s %s %s %.1fms request_id=%s", request.method, request.path, response.status_code, elapsed_ms,
-                     current_request_id())
+                     current_request_id(), extra=request_fields(request, response, elapsed_ms))
         return response
 
     @app.teardown_request

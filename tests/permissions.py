@@ -38,6 +38,7 @@ PERMISSIONS = (
     Permission("GET", "/api/docs", EVERYONE, summary="Interactive API docs"),
     Permission("GET", "/static/<path:filename>", EVERYONE, summary="Static assets"),
     Permission("GET", "/static/uploads/products/<name>", EVERYONE, summary="Uploaded product image"),
+    Permission("GET", "/metrics", EVERYONE, summary="Prometheus metrics (local callers, or the METRICS_TOKEN)"),
     # Auth
     Permission("POST", "/api/auth/register", EVERYONE,
                summary="Register a customer (an admin token may create any role)"),
