@@ -47,6 +47,11 @@ PERMISSIONS = (
     Permission("GET", "/api/auth/me", SIGNED_IN, own="self", summary="Own account"),
     Permission("POST", "/api/auth/change-password", SIGNED_IN, own="self", summary="Change own password"),
     Permission("POST", "/api/auth/logout", SIGNED_IN, own="self", summary="Revoke own tokens"),
+    Permission("POST", "/api/auth/forgot-password", EVERYONE, summary="Ask for a password reset mail (always 202)"),
+    Permission("POST", "/api/auth/reset-password", EVERYONE, summary="Set a new password with a mailed token"),
+    Permission("POST", "/api/auth/verify-email", EVERYONE, summary="Verify the e-mail address with a mailed token"),
+    Permission("POST", "/api/auth/resend-verification", SIGNED_IN, own="self",
+               summary="Mail a new verification link"),
     # Users
     Permission("GET", "/api/users/profile", SIGNED_IN, own="self", summary="Own profile"),
     Permission("PUT", "/api/users/profile", SIGNED_IN, own="self", summary="Edit own profile"),
@@ -106,6 +111,20 @@ PERMISSIONS = (
     Permission("POST", "/api/orders/<int:order_id>/notes", MANAGEMENT, summary="Add an internal note"),
     Permission("POST", "/api/orders/<int:order_id>/refund", ADMIN, summary="Refund an order"),
     Permission("DELETE", "/api/orders/<int:order_id>", ADMIN, summary="Delete an order"),
+    # Webhooks
+    Permission("POST", "/api/webhooks", ADMIN, summary="Create a webhook"),
+    Permission("GET", "/api/webhooks", ADMIN, summary="List webhooks"),
+    Permission("GET", "/api/webhooks/<int:webhook_id>", ADMIN, summary="Get a webhook"),
+    Permission("PUT", "/api/webhooks/<int:webhook_id>", ADMIN, summary="Update a webhook"),
+    Permission("DELETE", "/api/webhooks/<int:webhook_id>", ADMIN, summary="Delete a webhook"),
+    Permission("GET", "/api/webhooks/<int:webhook_id>/deliveries", ADMIN, summary="A webhook's deliveries"),
+    Permission("POST", "/api/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver", ADMIN,
+               summary="Redeliver"),
+    # Reports
+    Permission("GET", "/api/reports/sales", MANAGEMENT, summary="Sales per day (managers: last 30 days)"),
+    Permission("GET", "/api/reports/top-products", MANAGEMENT,
+               summary="Best-selling products (managers: last 30 days)"),
+    Permission("GET", "/api/reports/low-stock", MANAGEMENT, summary="Active products low on stock"),
     # Reports
     Permission("GET", "/api/reports/sales", MANAGEMENT, summary="Sales per day (managers: last 30 days)"),
     Permission("GET", "/api/reports/top-products", MANAGEMENT,
