@@ -30,6 +30,7 @@ trap cleanup EXIT
 export FLASK_APP=wsgi.py FLASK_ENV=production
 export SECRET_KEY="fuzz-$RANDOM-$RANDOM-$RANDOM" JWT_SECRET_KEY="fuzz-jwt-secret-$RANDOM-$RANDOM-$RANDOM-$RANDOM"
 export DATABASE_URL="sqlite:///$WORK/fuzz.db" UPLOAD_FOLDER="$WORK/uploads" RATELIMIT_ENABLED=false
+export TASK_QUEUE_URL="sqlite:///$WORK/tasks.db"  # the queue of this run, not instance/tasks.db
 # Cheap password hashes: the fuzzer logs in and registers a lot; the cost is not what is under test.
 export PASSWORD_HASH_MEMORY_KIB=1024 PASSWORD_HASH_TIME_COST=1
 mkdir -p "$UPLOAD_FOLDER"

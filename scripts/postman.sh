@@ -34,6 +34,7 @@ mkdir -p "$WORK/uploads"
 export FLASK_APP=run.py FLASK_ENV=production RATELIMIT_ENABLED=false
 export SECRET_KEY="$(random_secret)" JWT_SECRET_KEY="$(random_secret)"
 export DATABASE_URL="sqlite:///$WORK/postman.db" UPLOAD_FOLDER="$WORK/uploads"
+export TASK_QUEUE_URL="sqlite:///$WORK/tasks.db"  # the queue of this run, not instance/tasks.db
 
 echo "== database: migrate and seed ($DATABASE_URL) =="
 .venv/bin/flask db upgrade >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
