@@ -8,6 +8,7 @@ from app.extensions import db
 from app.seed.accounts import seed_accounts
 from app.seed.catalog import seed_categories, seed_products
 from app.seed.orders import seed_orders
+from app.services import events_service
 
 SEED = 2026  # a fixed seed: every run builds the same shop
 
@@ -26,8 +27,9 @@ def run_seed(reset=False, log=print):
         reset_data()
         log("reset: all rows deleted")
     rng = random.Random(SEED)
-    seed_accounts(log)
-    category_ids = seed_categories(log)
-    seed_products(category_ids, rng, log)
-    seed_orders(rng, log)
+    with events_service.silenced():
+        seed_accounts(log)
+        category_ids = seed_categories(log)
+        seed_products(category_ids, rng, log)
+        seed_orders(rng, log)
     log(f"seed finished in {time.perf_counter() - started:.1f}s")

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Category, Order, OrderEvent, Product, User
+from app.models import Category, Order, OrderEvent, OutboxEvent, Product, User
 from app.services.order_status_service import can_move
 
 
@@ -50,6 +50,15 @@ def test_seed_twice_adds_nothing_the_second_time(runner, app):
     assert _counts(app) == [53, 13, 150, 100]
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert _counts(app) == [53, 13, 150, 100]
+
+
+def test_the_seed_is_history_and_announces_nothing(runner, app):
+    """100 orders placed and moved through the services, yet no mail and no webhook for any of them."""
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 100
+        assert db.session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+        db.session.remove()
 
 
 def test_seed_reset_starts_over(runner, app):
