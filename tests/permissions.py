@@ -130,6 +130,12 @@ PERMISSIONS = (
     Permission("GET", "/api/reports/top-products", MANAGEMENT,
                summary="Best-selling products (managers: last 30 days)"),
     Permission("GET", "/api/reports/low-stock", MANAGEMENT, summary="Active products low on stock"),
+    # Stock ledger and audit log
+    Permission("POST", "/api/products/<int:product_id>/stock-adjustments", MANAGEMENT,
+               summary="Adjust a product's stock, with a reason"),
+    Permission("GET", "/api/products/<int:product_id>/stock-movements", MANAGEMENT,
+               summary="A product's stock movements"),
+    Permission("GET", "/api/audit-log", ADMIN, summary="The audit log of staff actions"),
 )
 
 OWN_LABELS = {"": "", "self": "own", "customer": "own (customers)"}

@@ -1,8 +1,9 @@
 """The stock ledger: one row per change of a product's stock, written in that change's transaction."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import StockMovement
+from app.repositories.paging import paginate
 
 
 def add(product_id, kind, delta, quantity_after, *, reason=None, order_id=None, actor_id=None):
@@ -21,3 +22,9 @@ def add_all(movements):
 def for_product(product_id):
     """A product's movements, newest first (paginate the select)."""
     return select(StockMovement).where(StockMovement.product_id == product_id).order_by(StockMovement.id.desc())
+
+
+def page_for_product(product_id, page, per_page):
+    """A page of a product's movements, newest first."""
+    count = select(func.count(StockMovement.id)).where(StockMovement.product_id == product_id)
+    return paginate(for_product(product_id), page, per_page, count)

@@ -1,9 +1,9 @@
-"""Product reads and the atomic stock moves of checkout, cancel and refund: two statements whatever the count."""
+"""Product reads and the atomic stock moves of checkout, cancel, refund, edits and adjustments: few statements."""
 from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import Product
-from app.models.base import MAX_ID
+from app.models.base import MAX_ID, utcnow
 
 
 def get_product(product_id):
@@ -18,6 +18,13 @@ def lock(product_ids):
     Pending changes stay pending (no autoflush): the order's own changes are written once, at commit."""
     return db.session.scalars(select(Product).where(Product.id.in_(product_ids)).order_by(Product.id)
                               .with_for_update().execution_options(populate_existing=True, autoflush=False)).all()
+
+
+def hold(product_id):
+    """Touch the product as the transaction's first write: its stock edit runs alone (row lock; SQLite write lock)."""
+    if 0 < product_id <= MAX_ID:
+        db.session.execute(update(Product).where(Product.id == product_id).values(updated_at=utcnow())
+                           .execution_options(synchronize_session=False))
 
 
 def take(quantities):
@@ -36,12 +43,30 @@ def take(quantities):
 
 
 def give_back(quantities):
-    """Return {product_id: quantity} to stock (locking the rows in id order first)."""
+    """Return {product_id: quantity} to stock (locking the rows in id order first); {product_id: stock after}."""
     if not quantities:
-        return
-    lock(list(quantities))
+        return {}
+    after = {product.id: product.stock_quantity + quantities[product.id] for product in lock(list(quantities))}
     db.session.execute(
         update(Product).where(Product.id.in_(quantities))
         .values(stock_quantity=Product.stock_quantity + case(quantities, value=Product.id))
         .execution_options(synchronize_session=False, autoflush=False)
     )
+    return after
+
+
+def adjust(product_id, delta):
+    """Add delta to a product's stock unless it would leave 0..MAX_ID: one conditional UPDATE.
+
+    Returns the row (id, sku, name, stock_quantity after), or None when no row changed (missing, or out of range).
+    """
+    if not 0 < product_id <= MAX_ID:
+        return None
+    # Bounds on the stored value, not on the sum: the sum could overflow a 32-bit integer before it is compared.
+    return db.session.execute(
+        update(Product).where(Product.id == product_id, Product.stock_quantity >= -delta,
+                              Product.stock_quantity <= MAX_ID - delta)
+        .values(stock_quantity=Product.stock_quantity + delta)
+        .returning(Product.id, Product.sku, Product.name, Product.stock_quantity)
+        .execution_options(synchronize_session=False)
+    ).first()

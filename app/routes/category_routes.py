@@ -43,7 +43,8 @@ def get_category_by_slug(slug):
 @blp.response(201, CategoryMessageSchema)
 def create_category(data):
     """Create a category (admin)."""
-    return {"message": "Category created successfully", "category": category_service.create_category(data)}
+    category = category_service.create_category(data, current_user)
+    return {"message": "Category created successfully", "category": category}
 
 
 @blp.route("/<int:parent_id>/subcategory", methods=["POST"])
@@ -52,7 +53,7 @@ def create_category(data):
 @blp.response(201, CategoryMessageSchema)
 def create_subcategory(data, parent_id):
     """Create a subcategory of an active category (manager or admin)."""
-    category = category_service.create_subcategory(parent_id, data)
+    category = category_service.create_subcategory(parent_id, data, current_user)
     return {"message": "Subcategory created successfully", "category": category}
 
 
@@ -71,7 +72,7 @@ def update_category(data, category_id):
 @blp.response(200, MessageSchema)
 def delete_category(category_id):
     """Delete a category without subcategories or products (admin)."""
-    category_service.delete_category(category_id)
+    category_service.delete_category(category_id, current_user)
     return {"message": "Category deleted successfully", "warning": "This action cannot be undone"}
 
 
@@ -81,5 +82,5 @@ def delete_category(category_id):
 @blp.response(200, MessageSchema)
 def reorder_categories(data):
     """Move categories and set their positions, all or nothing (admin)."""
-    category_service.reorder_categories(data["updates"])
+    category_service.reorder_categories(data["updates"], current_user)
     return {"message": "Categories reordered successfully"}

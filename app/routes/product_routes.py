@@ -56,7 +56,7 @@ def update_product(data, product_id):
 @blp.response(200, MessageSchema)
 def delete_product(product_id):
     """Soft-delete a product (admin)."""
-    product_service.delete_product(product_id)
+    product_service.delete_product(product_id, current_user)
     return {"message": "Product deleted successfully"}
 
 

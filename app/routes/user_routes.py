@@ -74,7 +74,7 @@ def list_users(args):
 @blp.response(201, UserProfileMessageSchema)
 def create_user(data):
     """Create an account of any role with its profile (admin)."""
-    user = user_admin_service.create_user(data)
+    user = user_admin_service.create_user(data, actor=current_user)
     return {"message": "User created successfully", "user": user, "profile": user.profile}
 
 
@@ -140,5 +140,5 @@ def change_role(data, user_id):
 @blp.response(200, UserMessageSchema)
 def reset_password(data, user_id):
     """Set a new password for an account; its earlier tokens stop working (admin)."""
-    user = user_admin_service.reset_password(user_id, data["new_password"])
+    user = user_admin_service.reset_password(current_user, user_id, data["new_password"])
     return {"message": "Password reset successfully", "user": user}

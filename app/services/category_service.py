@@ -3,6 +3,7 @@ from app.enums import UserRole
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Category
 from app.repositories import category_repository
+from app.services import audit_service
 from app.services.unit_of_work import unit_of_work
 
 MANAGER_FIELDS = ("name", "description")
@@ -28,22 +29,22 @@ def get_category_by_slug(slug):
     return _with_product_counts([category])[0]
 
 
-def create_category(data):
+def create_category(data, actor):
     """A category (top-level unless the admin names an active parent)."""
     with unit_of_work():
         if data.get("parent_id") is not None:
             _check_parent(_referenced_parent(data["parent_id"]))
-        return _add(data)
+        return _add(data, actor)
 
 
-def create_subcategory(parent_id, data):
+def create_subcategory(parent_id, data, actor):
     """A child of the category in the URL, which must exist and be active."""
     with unit_of_work():
         parent = category_repository.get(parent_id)
         if parent is None:
             raise NotFound("Parent category not found")
         _check_parent(parent)
-        return _add({**data, "parent_id": parent.id})
+        return _add({**data, "parent_id": parent.id}, actor)
 
 
 def update_category(category_id, data, actor):
@@ -58,16 +59,18 @@ def update_category(category_id, data, actor):
         if moves:
             category_repository.lock_tree()
             _check_move(category, data["parent_id"])
+        before = _snapshot(category)
         if "name" in data and data["name"] != category.name:
             category.slug = category_repository.free_category_slug(data["name"], current=category.slug)
         for field, value in data.items():
             setattr(category, field, value)
         if moves:
             _refuse_cycles([category.id], "A category cannot be moved under its own descendant")
+        _audit(actor, "category.update", category, before)
     return category
 
 
-def delete_category(category_id):
+def delete_category(category_id, actor):
     """Hard delete, refused while the category still has subcategories or products (inactive ones too)."""
     with unit_of_work():
         category = category_repository.get(category_id)
@@ -79,10 +82,12 @@ def delete_category(category_id):
         children = category_repository.count_children(category.id)
         if children:
             raise Conflict(f"Cannot delete category with {children} subcategories. Please delete them first.")
+        audit_service.record(actor, "category.delete", "category", category.id,
+                             audit_service.diff(_snapshot(category), {}))
         category_repository.delete(category)
 
 
-def reorder_categories(updates):
+def reorder_categories(updates, actor):
     """Move categories (parent_id) and set their position: every entry is applied, or none."""
     with unit_of_work():
         ids = [entry["id"] for entry in updates]
@@ -96,17 +101,33 @@ def reorder_categories(updates):
             category = found[entry["id"]]
             if "parent_id" in entry and entry["parent_id"] != category.parent_id:
                 _check_parent_choice(category.id, found.get(entry["parent_id"]), entry["parent_id"])
+        before = {category_id: _snapshot(found[category_id]) for category_id in ids}
         for entry in updates:
             category = found[entry["id"]]
             category.parent_id = entry.get("parent_id", category.parent_id)
             if "position" in entry:
                 category.position = entry["position"]
         _refuse_cycles(ids, "These moves would put a category under its own descendant", name_the_category=True)
+        for category_id in dict.fromkeys(ids):  # an entry per changed category (ids may repeat)
+            _audit(actor, "category.reorder", found[category_id], before[category_id])
 
 
-def _add(data):
+def _add(data, actor):
     category = Category(**data, slug=category_repository.free_category_slug(data["name"]))
-    return category_repository.add(category)
+    category_repository.add(category)  # flushed: the id and defaults are known
+    audit_service.record(actor, "category.create", "category", category.id, audit_service.diff({}, _snapshot(category)))
+    return category
+
+
+def _snapshot(category):
+    return audit_service.snapshot(category, audit_service.CATEGORY_FIELDS)
+
+
+def _audit(actor, action, category, before):
+    """An entry when the category changed (an edit that sets the same values records nothing)."""
+    changes = audit_service.diff(before, _snapshot(category))
+    if changes:
+        audit_service.record(actor, action, "category", category.id, changes)
 
 
 def _with_product_counts(categories):

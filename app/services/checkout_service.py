@@ -5,10 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import EventType, OrderStatus, PaymentStatus, UserRole
+from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, UserRole
 from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock
-from app.models import Order, OrderItem
-from app.repositories import cart_repository, order_repository, stock_repository, user_repository
+from app.models import Order, OrderItem, StockMovement
+from app.repositories import (cart_repository, order_repository, stock_movement_repository, stock_repository,
+                              user_repository)
 from app.services import cart_service, events_service, idempotency_service
 from app.services.unit_of_work import unit_of_work
 
@@ -88,9 +89,14 @@ def _order_from_cart(cart, customer_id, data, actor_id):
     cart_repository.delete_lines(cart.id)
     order_repository.flush()
     events_service.order_event(EventType.ORDER_CREATED, order)
+    movements = []
     for line in lines:
         product = products[line.product_id]  # loaded before the UPDATE: its stock is the stock before the sale
-        events_service.stock_changed(product, product.stock_quantity, product.stock_quantity - line.quantity)
+        after = product.stock_quantity - line.quantity
+        movements.append(StockMovement(product_id=product.id, kind=StockMovementKind.SALE, delta=-line.quantity,
+                                       quantity_after=after, order_id=order.id, actor_id=actor_id))
+        events_service.stock_changed(product, product.stock_quantity, after)
+    stock_movement_repository.add_all(movements)
     return order
 
 

@@ -1,11 +1,12 @@
 """The order state machine and every staff or customer change of an order, each recorded as an event."""
 from collections import Counter
 
-from app.enums import EventType, OrderStatus, PaymentStatus, UserRole
+from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, UserRole
 from app.errors import Forbidden, InvalidTransition, NotFound
+from app.models import StockMovement
 from app.models.base import utcnow
-from app.repositories import order_repository, stock_repository
-from app.services import events_service, idempotency_service
+from app.repositories import order_repository, stock_movement_repository, stock_repository
+from app.services import audit_service, events_service, idempotency_service
 from app.services.order_service import visible_since
 from app.services.unit_of_work import unit_of_work
 
@@ -18,6 +19,7 @@ CASHIER_STATUSES = (S.CONFIRMED, S.PROCESSING)
 TIMESTAMPS = {S.CONFIRMED: "confirmed_at", S.SHIPPED: "shipped_at", S.DELIVERED: "delivered_at"}
 DEFAULT_REFUND_REASON = "Customer request"
 REFUND_SCOPE = "orders.refund"
+AUDITED_FIELDS = ("status", "payment_status", "tracking_number")
 
 
 def can_move(current, target):
@@ -36,12 +38,13 @@ def update_status(order_id, caller, status):
     _check_status_right(caller, status)
     with unit_of_work():
         order = _locked_order(order_id, caller)
-        before = _states(order)
+        before, audited = _states(order), _audited(order)
         if status == S.REFUNDED:
             _refund(order, caller.id, DEFAULT_REFUND_REASON)
         else:
             _move(order, status, caller.id)
         _announce(order, before, reason=DEFAULT_REFUND_REASON if status == S.REFUNDED else None)
+        _audit(caller, "order.refund" if status == S.REFUNDED else "order.status_change", order, audited)
     return order
 
 
@@ -64,12 +67,13 @@ def ship_order(order_id, caller, tracking_number=None):
     """Mark an order shipped, keeping its tracking number."""
     with unit_of_work():
         order = _locked_order(order_id, caller)
-        before = _states(order)
+        before, audited = _states(order), _audited(order)
         if tracking_number:
             order.tracking_number = tracking_number
         _move(order, S.SHIPPED, caller.id, event_type="shipped",
               note=f"Tracking number: {tracking_number}" if tracking_number else None)
         _announce(order, before)
+        _audit(caller, "order.ship", order, audited)
     return order
 
 
@@ -83,10 +87,11 @@ def refund_order(order_id, caller, reason=None, idempotency_key=None, *, render)
         replay = idempotency_service.stored_response(request)
         if replay is not None:
             return replay
-        before = _states(order)
+        before, audited = _states(order), _audited(order)
         _refund(order, caller.id, reason)
         order_repository.flush()
         _announce(order, before, reason=reason)
+        _audit(caller, "order.refund", order, audited)
         body = render(order)
         idempotency_service.store_response(request, 200, body)
     return 200, body
@@ -100,11 +105,12 @@ def update_payment_status(order_id, caller, payment_status):
     with unit_of_work():
         order = _locked_order(order_id, caller)
         if order.payment_status != payment_status:
-            before = _states(order)
+            before, audited = _states(order), _audited(order)
             order_repository.add_event(order, caller.id, "payment_status_changed", order.payment_status,
                                        payment_status)
             order.payment_status = payment_status
             _announce(order, before)
+            _audit(caller, "order.payment_status_change", order, audited)
     return order
 
 
@@ -114,6 +120,7 @@ def add_note(order_id, caller, notes):
         order = _locked_order(order_id, caller)
         _append_note(order, notes)
         order_repository.add_event(order, caller.id, "note_added", note=notes)
+        audit_service.record(caller, "order.note", "order", order.id, {"note": [None, notes]})
     return order
 
 
@@ -122,7 +129,10 @@ def delete_order(order_id, caller):
     with unit_of_work():
         order = _locked_order(order_id, caller)
         if order.holds_stock:
-            stock_repository.give_back(_quantities(order))
+            _return_stock(order, caller.id, reason=f"Order {order.order_number} deleted")
+        audit_service.record(caller, "order.delete", "order", order.id, audit_service.diff(
+            audit_service.snapshot(order, ("order_number", *AUDITED_FIELDS, "total")), {}))
+        order_repository.flush()  # the ledger rows go in before the order goes; their order_id then becomes null
         order_repository.delete(order)
 
 
@@ -157,7 +167,7 @@ def _move(order, target, actor_id, event_type="status_changed", note=None):
     held = order.holds_stock
     order.status = target
     if held and not order.holds_stock:
-        stock_repository.give_back(_quantities(order))
+        _return_stock(order, actor_id)
     stamp = TIMESTAMPS.get(target)
     if stamp and getattr(order, stamp) is None:
         setattr(order, stamp, utcnow())
@@ -166,6 +176,24 @@ def _move(order, target, actor_id, event_type="status_changed", note=None):
 
 def _states(order):
     return order.status, order.payment_status
+
+
+def _audited(order):
+    return audit_service.snapshot(order, AUDITED_FIELDS)
+
+
+def _audit(caller, action, order, before):
+    audit_service.record(caller, action, "order", order.id, audit_service.diff(before, _audited(order)))
+
+
+def _return_stock(order, actor_id, reason=None):
+    """The order's units back to stock, each product's return in the ledger with the stock it left."""
+    quantities = _quantities(order)
+    after = stock_repository.give_back(quantities)
+    stock_movement_repository.add_all([
+        StockMovement(product_id=product_id, kind=StockMovementKind.RETURN, delta=quantity,
+                      quantity_after=after[product_id], reason=reason, order_id=order.id, actor_id=actor_id)
+        for product_id, quantity in sorted(quantities.items())])
 
 
 def _announce(order, before, reason=None):

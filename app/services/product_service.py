@@ -3,12 +3,12 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import MANAGEMENT_ROLES, EventType, UserRole
+from app.enums import MANAGEMENT_ROLES, EventType, StockMovementKind, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.catalog_cache import catalog_memo
 from app.models import Product
-from app.repositories import category_repository, product_repository
-from app.services import events_service
+from app.repositories import category_repository, product_repository, stock_movement_repository, stock_repository
+from app.services import audit_service, events_service
 from app.services.unit_of_work import unit_of_work
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
@@ -50,6 +50,12 @@ def create_product(data, actor):
         _check_unique(data["sku"], data.get("barcode"))
         product = Product(**data, slug=product_repository.free_product_slug(data["name"]))
         product_repository.add(product)
+        product_repository.flush()  # the id, for the ledger and the audit log
+        if product.stock_quantity > 0:
+            stock_movement_repository.add(product.id, StockMovementKind.INITIAL, product.stock_quantity,
+                                          product.stock_quantity, actor_id=actor.id)
+        audit_service.record(actor, "product.create", "product", product.id,
+                             audit_service.diff({}, audit_service.snapshot(product, audit_service.PRODUCT_FIELDS)))
         events_service.product_event(EventType.PRODUCT_CREATED, product)
     return product
 
@@ -57,6 +63,10 @@ def create_product(data, actor):
 def update_product(product_id, data, actor):
     """Change the given fields of a product (active or not); a new name gets a new slug."""
     with _conflicts_reported(), unit_of_work():
+        if "stock_quantity" in data:
+            # Held before it is read: the ledger's delta is against the stock this edit replaces, not a copy read
+            # before a concurrent sale or adjustment committed.
+            stock_repository.hold(product_id)
         product = product_repository.get(product_id)
         if product is None:
             raise NotFound("Product not found")
@@ -69,21 +79,30 @@ def update_product(product_id, data, actor):
         _check_prices(product, data)
         if "name" in data and data["name"] != product.name:
             product.slug = product_repository.free_product_slug(data["name"], current=product.slug)
+        before = audit_service.snapshot(product, audit_service.PRODUCT_FIELDS)
         stock_before = product.stock_quantity
         for field, value in data.items():
             setattr(product, field, value)
         product_repository.flush()  # updated_at and the new values, as the event tells them
+        if product.stock_quantity != stock_before:
+            stock_movement_repository.add(product.id, StockMovementKind.EDIT, product.stock_quantity - stock_before,
+                                          product.stock_quantity, actor_id=actor.id)
+        changes = audit_service.diff(before, audit_service.snapshot(product, audit_service.PRODUCT_FIELDS))
+        if changes:
+            audit_service.record(actor, "product.update", "product", product.id, changes)
         events_service.product_event(EventType.PRODUCT_UPDATED, product)
         events_service.stock_changed(product, stock_before, product.stock_quantity)
     return product
 
 
-def delete_product(product_id):
+def delete_product(product_id, actor):
     """Soft delete: the product leaves the catalog but stays in carts' history and orders."""
     with unit_of_work():
         product = product_repository.get(product_id)
         if product is None:
             raise NotFound("Product not found")
+        if product.is_active:
+            audit_service.record(actor, "product.delete", "product", product.id, {"is_active": [True, False]})
         product.is_active = False
         product_repository.flush()
         events_service.product_event(EventType.PRODUCT_DELETED, product)

@@ -8,7 +8,7 @@ from app.errors import BadRequest, Conflict, ValidationFailed
 from app.models import Customer, Employee, User
 from app.models.person import ADDRESS_FIELDS
 from app.repositories import employee_repository, user_repository
-from app.services import events_service
+from app.services import audit_service, events_service
 from app.services.unit_of_work import unit_of_work
 from app.services.user_service import ensure_role_profile, get_user
 from app.utils.passwords import hash_password
@@ -45,8 +45,8 @@ def _given(data, names):
     return {name: data[name] for name in names if data.get(name) is not None}
 
 
-def create_user(data, role=None):
-    """A new account of any role with the profile its role needs (customer or employee)."""
+def create_user(data, role=None, actor=None):
+    """A new account of any role with the profile its role needs; an admin actor's creation is audited."""
     role = role or data.get("role") or UserRole.CUSTOMER
     if role not in values(UserRole):
         raise ValidationFailed({"role": ["Invalid role. Must be one of: " + ", ".join(values(UserRole))]})
@@ -60,6 +60,8 @@ def create_user(data, role=None):
             user.employee = Employee(**_given(data, PERSON_FIELDS + EMPLOYEE_FIELDS))
         user_repository.add(user)
         user_repository.flush()
+        if actor is not None:
+            _audit(actor, "user.create", user, {})
         events_service.user_registered(user)
     return user
 
@@ -92,8 +94,10 @@ def update_user(actor, user_id, changes):
         raise BadRequest("Cannot deactivate your own account")
     with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("deactivate", deactivates):
         _check_unique(changes.get("email"), changes.get("username"), user_id=user.id)
+        before = _snapshot(user)
         for field, value in changes.items():
             setattr(user, field, value)
+        _audit(actor, "user.update", user, before)
     return user
 
 
@@ -103,7 +107,9 @@ def set_banned(actor, user_id, banned):
     if banned and user.id == actor.id:
         raise BadRequest("Cannot ban your own account")
     with unit_of_work(), _keeping_an_active_admin("ban", banned):
+        before = _snapshot(user)
         user.is_active = not banned
+        _audit(actor, "user.ban" if banned else "user.unban", user, before)
     return user
 
 
@@ -115,6 +121,7 @@ def delete_user(actor, user_id):
     if user_repository.has_orders(user.id):
         raise Conflict("User has order history and cannot be deleted; ban the account instead")
     with unit_of_work(), _keeping_an_active_admin("delete"):
+        audit_service.record(actor, "user.delete", "user", user.id, audit_service.diff(_snapshot(user), {}))
         user_repository.delete(user)
 
 
@@ -127,6 +134,9 @@ def change_role(actor, user_id, data):
     with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("demote", new_role != UserRole.ADMIN):
         _check_unique(employee_id=data.get("employee_id"), user_id=user.id)
         previous = user.profile or user.customer or user.employee
+        given = _given(data, PERSON_FIELDS + (EMPLOYEE_FIELDS if new_role in EMPLOYEE_ROLES else ()))
+        kept = user.employee if new_role in EMPLOYEE_ROLES else user.customer if new_role == UserRole.CUSTOMER else None
+        before = {"role": user.role, **{field: getattr(kept, field, None) for field in given}}
         user.role = new_role
         # A profile created for the new role starts with the name, phone and address already known.
         known = _person_of(previous) if user.profile is None else {}
@@ -135,13 +145,30 @@ def change_role(actor, user_id, data):
             fields = PERSON_FIELDS + (EMPLOYEE_FIELDS if new_role in EMPLOYEE_ROLES else ())
             for field, value in {**known, **_given(data, fields)}.items():
                 setattr(profile, field, value)
+        after = {"role": user.role, **{field: getattr(profile, field, None) for field in given}}
+        audit_service.record(actor, "user.role_change", "user", user.id, audit_service.diff(before, after))
     return user, profile
 
 
-def reset_password(user_id, new_password):
+def reset_password(actor, user_id, new_password):
     """Set a new password and revoke every token issued before."""
     user = get_user(user_id)
     new_hash = hash_password(new_password)
     with unit_of_work():
+        versions = user.token_version
         user_repository.set_password_hash(user, new_hash)
+        # The record says the password changed and earlier tokens died; the password and its hash stay out.
+        audit_service.record(actor, "user.password_reset", "user", user.id,
+                             {"token_version": [versions, user.token_version]})
     return user
+
+
+def _snapshot(user):
+    return audit_service.snapshot(user, audit_service.USER_FIELDS)
+
+
+def _audit(actor, action, user, before):
+    """An entry of the user's changed account fields (none changed: no entry)."""
+    changes = audit_service.diff(before, _snapshot(user))
+    if changes or not before:
+        audit_service.record(actor, action, "user", user.id, changes)
