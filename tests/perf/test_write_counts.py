@@ -1,7 +1,7 @@
 """Every write route runs a fixed number of SQL statements whatever the size of the cart or the order.
 
 SQLite cannot tell which new row id belongs to which row of a multi-row INSERT, so SQLAlchemy inserts order lines
-one by one there (one statement each); PostgreSQL inserts them in one statement.
+and stock ledger rows one by one there (one statement each); PostgreSQL inserts them in one statement.
 """
 import pytest
 
@@ -31,7 +31,8 @@ def fill(client, actor, product_ids):
 
 
 def line_inserts(app, lines):
-    """Statements that insert `lines` order lines: one on PostgreSQL, one per line on SQLite."""
+    """Statements that insert `lines` rows with autoincrement ids (order lines, ledger rows): one on PostgreSQL, one
+    per row on SQLite."""
     with app.app_context():
         from app.extensions import db
         return 1 if db.engine.dialect.name == "postgresql" else lines
@@ -52,8 +53,10 @@ def test_cart_writes(client, customer, products, statements):
 def test_checkout(app, client, customer, products, statements, lines):
     fill(client, customer, products[:lines])
     # token check, lock the cart, the cart (one statement), lock the products, take the stock (one UPDATE), the
-    # order, its event, its lines, empty the cart, the catalog version, the outbox event (order.created)
-    assert statements("post", "/api/orders", customer, {"shipping_address": ADDRESS}) == 10 + line_inserts(app, lines)
+    # order, its event, its lines, empty the cart, the catalog version, the outbox event (order.created); then one
+    # stock ledger row (sale) per line
+    assert statements("post", "/api/orders", customer, {"shipping_address": ADDRESS}) \
+        == 10 + line_inserts(app, lines) + line_inserts(app, lines)
 
 
 @pytest.fixture
@@ -67,13 +70,16 @@ def order_of(client, customer):
 
 
 @pytest.mark.parametrize("lines", [1, 6])
-def test_order_changes(client, customer, manager, admin, products, statements, order_of, lines):
+def test_order_changes(app, client, customer, manager, admin, products, statements, order_of, lines):
     # token check, lock the order, the order with its buyer (joined), its lines, its history; then the writes
     assert statements("put", f"/api/orders/{order_of(products[:lines])}/status", manager, {"status": "confirmed"}) \
-        == 5 + 3  # the order, its event, its outbox event (order.status_changed)
+        == 5 + 3 + 1  # the order, its event, its outbox event (order.status_changed); + 1: the audit entry
     # a cancel gives the stock back: lock the products, one UPDATE, and the catalog version; its two outbox events
-    # (order.status_changed, order.cancelled or order.refunded) are one INSERT
-    assert statements("post", f"/api/orders/{order_of(products[:lines])}/cancel", customer) == 5 + 6
-    assert statements("post", f"/api/orders/{order_of(products[:lines])}/refund", admin, {}) == 5 + 6
+    # (order.status_changed, order.cancelled or order.refunded) are one INSERT; then one ledger row (return) per
+    # product. The customer's own cancel is not a staff action: no audit entry. A refund has one (+ 1).
+    assert statements("post", f"/api/orders/{order_of(products[:lines])}/cancel", customer) \
+        == 5 + 6 + line_inserts(app, lines)
+    assert statements("post", f"/api/orders/{order_of(products[:lines])}/refund", admin, {}) \
+        == 5 + 6 + line_inserts(app, lines) + 1
     assert statements("post", f"/api/orders/{order_of(products[:lines])}/notes", manager, {"notes": "Call first"}) \
-        == 5 + 2
+        == 5 + 2 + 1  # + 1: the audit entry

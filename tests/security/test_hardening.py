@@ -8,7 +8,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from app import create_app
 from app.extensions import db
-from app.models import Customer, Order, Product, User
+from app.models import AuditEntry, Customer, Order, Product, StockMovement, User
 from app.services import product_service
 from tests.factories import make_category, make_order, make_product, make_user
 from tests.shapes import with_request_id
@@ -278,8 +278,16 @@ def _seed_many(app, count=105):
              "payment_status": "pending", "payment_method": "credit_card", "subtotal": 1, "tax": 0.1,
              "shipping_cost": 10, "total": 11.1, "shipping_address_line1": "1 Main St", "shipping_city": "X",
              "shipping_state": "Y", "shipping_postal_code": "1", "shipping_country": "Z"} for i in range(count)])
+        product_id = db.session.scalar(db.select(db.func.min(Product.id)))
+        db.session.execute(insert(StockMovement), [
+            {"product_id": product_id, "kind": "adjustment", "delta": 1, "quantity_after": 1 + i, "reason": "Bulk"}
+            for i in range(count)])
+        db.session.execute(insert(AuditEntry), [
+            {"actor_role": "admin", "action": "product.update", "target_type": "product", "target_id": product_id,
+             "changes": {}} for _ in range(count)])
         db.session.commit()
         db.session.remove()
+    customer.product_id = product_id
     return customer
 
 
@@ -289,11 +297,11 @@ def test_every_list_endpoint_caps_per_page_at_100(app, client, admin):
     paged = sorted(path for path, operations in spec["paths"].items()
                    if any(p["name"] == "per_page" for p in operations.get("get", {}).get("parameters", [])))
     assert set(paged) == {"/api/products", "/api/orders", "/api/orders/admin", "/api/users", "/api/users/customers",
-                          "/api/users/employees"}
+                          "/api/users/employees", "/api/audit-log", "/api/products/{product_id}/stock-movements"}
     for path in paged:
         headers = customer.headers if path == "/api/orders" else admin.headers
         for asked in (101, 1000, 10**9):
-            response = client.get(f"{path}?per_page={asked}", headers=headers)
+            response = client.get(f"{path.format(product_id=customer.product_id)}?per_page={asked}", headers=headers)
             assert response.status_code == 200, (path, response.get_json())
             body = response.get_json()
             items = next(value for value in body.values() if isinstance(value, list))
