@@ -125,11 +125,6 @@ PERMISSIONS = (
     Permission("GET", "/api/reports/top-products", MANAGEMENT,
                summary="Best-selling products (managers: last 30 days)"),
     Permission("GET", "/api/reports/low-stock", MANAGEMENT, summary="Active products low on stock"),
-    # Reports
-    Permission("GET", "/api/reports/sales", MANAGEMENT, summary="Sales per day (managers: last 30 days)"),
-    Permission("GET", "/api/reports/top-products", MANAGEMENT,
-               summary="Best-selling products (managers: last 30 days)"),
-    Permission("GET", "/api/reports/low-stock", MANAGEMENT, summary="Active products low on stock"),
     # Stock ledger and audit log
     Permission("POST", "/api/products/<int:product_id>/stock-adjustments", MANAGEMENT,
                summary="Adjust a product's stock, with a reason"),
