@@ -75,6 +75,10 @@ PERMISSIONS = (
     Permission("PUT", "/api/products/<int:product_id>", MANAGEMENT, summary="Update a product"),
     Permission("DELETE", "/api/products/<int:product_id>", ADMIN, summary="Delete a product"),
     Permission("POST", "/api/products/upload-image", MANAGEMENT, summary="Upload a product image"),
+    Permission("GET", "/api/products/admin", MANAGEMENT,
+               summary="List every product, inactive included, with stock filters"),
+    Permission("GET", "/api/products/export.csv", MANAGEMENT, summary="Export every product as CSV"),
+    Permission("POST", "/api/products/import", MANAGEMENT, summary="Import products from CSV (upsert by SKU)"),
     # Categories
     Permission("GET", "/api/categories", EVERYONE, summary="List categories"),
     Permission("GET", "/api/categories/<int:category_id>", EVERYONE, summary="Get a category"),

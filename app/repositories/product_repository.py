@@ -11,8 +11,9 @@ from app.repositories.slugs import free_slug
 from app.repositories.uniqueness import taken
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
 
-SORT_COLUMNS = {"price": Product.price, "name": Product.name, "created_at": Product.created_at}
-SORT_KINDS = {"price": Decimal, "name": str, "created_at": datetime}
+SORT_COLUMNS = {"price": Product.price, "name": Product.name, "created_at": Product.created_at,
+                "stock": Product.stock_quantity}
+SORT_KINDS = {"price": Decimal, "name": str, "created_at": datetime, "stock": int}
 EXACT_SEARCH = {"id": Product.id, "sku": Product.sku, "slug": Product.slug, "barcode": Product.barcode,
                 "category_id": Product.category_id}
 
@@ -26,12 +27,15 @@ def get_active(product_id):
 
 
 def count(filters):
-    """How many active products match filters."""
-    return db.session.scalar(select(func.count(Product.id)).where(Product.is_active.is_(True), *_conditions(filters)))
+    """How many products match filters."""
+    return db.session.scalar(select(func.count(Product.id)).where(*_conditions(filters)))
 
 
 def list_page(filters, page, per_page, total):
-    """A page of active products matching filters (the keys of ProductQueryArgs); total from count()."""
+    """A page of products matching filters (the keys of ProductQueryArgs or StaffProductQueryArgs); total from count().
+
+    Without an is_active key only active products match (the public catalog); is_active None matches every product.
+    """
     stmt, column, descending = _filtered(filters)
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
@@ -40,7 +44,7 @@ def list_page(filters, page, per_page, total):
 
 
 def list_after(filters, after, per_page, total):
-    """The per_page products following the cursor `after` ("" for the first), in the same order as list()."""
+    """The per_page products following the cursor `after` ("" for the first), in the same order as list_page()."""
     stmt, column, descending = _filtered(filters)
     if after:
         value, row_id = decode_cursor(after, filters["sort"], SORT_KINDS[filters["sort"].lstrip("-")])
@@ -55,13 +59,16 @@ def list_after(filters, after, per_page, total):
 
 
 def _filtered(filters):
-    stmt = select(Product).where(Product.is_active.is_(True))
+    stmt = select(Product)
     for condition in _conditions(filters):
         stmt = stmt.where(condition)
     return stmt, SORT_COLUMNS[filters["sort"].lstrip("-")], filters["sort"].startswith("-")
 
 
 def _conditions(filters):
+    is_active = filters.get("is_active", True)
+    if is_active is not None:
+        yield Product.is_active.is_(is_active)
     category_id = filters.get("category_id")
     if category_id is not None:
         if filters.get("include_subcategories"):
@@ -76,6 +83,11 @@ def _conditions(filters):
         yield Product.price >= filters["min_price"]
     if filters.get("max_price") is not None:
         yield Product.price <= filters["max_price"]
+    if filters.get("low_stock") is not None:
+        threshold = filters["low_stock_threshold"]
+        yield Product.stock_quantity <= threshold if filters["low_stock"] else Product.stock_quantity > threshold
+    if filters.get("stock_max") is not None:
+        yield Product.stock_quantity <= filters["stock_max"]
     search_type, value = filters.get("search_type"), filters.get("search_value")
     if search_type and value:
         if search_type == "name":

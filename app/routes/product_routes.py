@@ -1,14 +1,16 @@
 """Product routes, and the route serving uploaded product images."""
-from flask import send_from_directory
+from flask import Response, send_from_directory, stream_with_context
 from flask_jwt_extended import current_user
 
 from app.catalog_cache import catalog_read
 from app.openapi import Blueprint
 from app.schemas.common import MessageSchema
 from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreateSchema, ProductPageSchema,
-                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema)
+                                 ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema,
+                                 StaffProductQueryArgs)
+from app.schemas.product_csv import CsvImportArgs, CsvUploadSchema, ProductImportSchema
 from app.security import optional_caller
-from app.services import image_service, product_service
+from app.services import image_service, product_admin_service, product_csv_service, product_service
 from app.utils.decorators import admin_only, manager_required
 from app.utils.cursor import page_or_keyset_result
 
@@ -23,6 +25,39 @@ uploads_blp = Blueprint("uploads", __name__, description="Uploaded product image
 def list_products(args):
     """List active products: filters, search, sort and pagination."""
     return page_or_keyset_result("products", product_service.list_products(args))
+
+
+@blp.route("/admin", methods=["GET"])
+@manager_required
+@blp.arguments(StaffProductQueryArgs, location="query")
+@blp.response(200, ProductPageSchema)
+def list_all_products(args):
+    """List every product, inactive ones included, with stock filters and sorts (manager or admin; never cached)."""
+    return page_or_keyset_result("products", product_admin_service.list_all_products(args))
+
+
+@blp.route("/export.csv", methods=["GET"])
+@manager_required
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv")
+def export_products():
+    """Download every product, active and inactive, as a UTF-8 CSV file (manager or admin)."""
+    return Response(stream_with_context(product_csv_service.export_products()),
+                    content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=products.csv"})
+
+
+@blp.route("/import", methods=["POST"])
+@manager_required
+@blp.arguments(CsvImportArgs, location="query")
+@blp.arguments(CsvUploadSchema, location="files")
+@blp.response(200, ProductImportSchema)
+@blp.alt_response(422, schema=ProductImportSchema, description="A row has errors: nothing was written")
+def import_products(query, files):
+    """Create or update products from a CSV file, matched by SKU, all or nothing (manager or admin)."""
+    form = blp.ARGUMENTS_PARSER.parse(CsvImportArgs(), location="form")
+    report = product_csv_service.import_products(files["file"], current_user,
+                                                 dry_run=query["dry_run"] or form["dry_run"])
+    return report, 422 if "error" in report else 200
 
 
 @blp.route("/<int:product_id>", methods=["GET"])

@@ -12,6 +12,7 @@ from app.utils.pagination import PageArgs, page_schema
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
 SEARCH_TYPES = ("id", "sku", "slug", "barcode", "category_id", "name")
 SORTS = ("price", "-price", "name", "-name", "created_at", "-created_at")
+STAFF_SORTS = (*SORTS, "stock", "-stock")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
 _STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/+-]+$")
 
@@ -164,6 +165,16 @@ class ProductQueryArgs(PageArgs):
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
             raise ValidationError("Must not be greater than max_price.", "min_price")
+
+
+class StaffProductQueryArgs(ProductQueryArgs):
+    """GET /api/products/admin: the public filters over every product, plus activity and stock filters."""
+
+    is_active = fields.Boolean(load_default=None, metadata={"description": "Omitted: active and inactive products"})
+    low_stock = fields.Boolean(metadata={
+        "description": "true: stock at or below LOW_STOCK_THRESHOLD; false: above it"})
+    stock_max = fields.Integer(validate=validate.Range(min=0, max=MAX_ID))
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(STAFF_SORTS))
 
 
 class ImageUploadSchema(Schema):

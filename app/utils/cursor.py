@@ -20,14 +20,14 @@ def encode_cursor(sort, value, row_id):
     """The cursor after a row: its sort key, that key's value and its id."""
     if isinstance(value, datetime):
         value = value.isoformat()
-    elif isinstance(value, Decimal):
+    elif isinstance(value, (Decimal, int)):
         value = str(value)
     raw = json.dumps([sort, value, row_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor, sort, kind):
-    """(value, id) from a cursor made for `sort`; kind is datetime, Decimal or str. Bad cursors are a 400."""
+    """(value, id) from a cursor made for `sort`; kind is datetime, Decimal, int or str. Bad cursors are a 400."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, value, row_id = json.loads(raw)
@@ -35,6 +35,10 @@ def decode_cursor(cursor, sort, kind):
                 or not 0 < row_id <= MAX_ID or not isinstance(value, str):
             raise ValueError
         value = datetime.fromisoformat(value) if kind is datetime else Decimal(value) if kind is Decimal else value
+        if kind is int:
+            value = int(value)
+            if not -MAX_ID <= value <= MAX_ID:
+                raise ValueError
     except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeDecodeError):
         raise ValidationFailed({"after": [_BAD]}, _BAD) from None
     return value, row_id

@@ -1,0 +1,94 @@
+"""Queries of the product CSV export and import: keyset batches and lookups by many SKUs, barcodes or slugs."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Category, Product
+from app.repositories.slugs import SUFFIX_ROOM, taken_slugs
+from app.utils.slugify import slugify
+
+# Bound parameters per IN list: far below every database's limit (SQL Server: 2,100).
+CHUNK = 500
+# Past this many names, reading every slug once beats one LIKE scan per name.
+SLUG_SCANS = 50
+
+EXPORT_COLUMNS = (Product.name, Product.sku, Product.barcode, Product.price, Product.compare_price,
+                  Product.stock_quantity, Category.slug, Product.description, Product.weight, Product.dimensions,
+                  Product.is_active, Product.is_featured, Product.image_url)
+
+
+def export_batches(batch_size):
+    """Every product as a row of EXPORT_COLUMNS, in id order, batch_size rows per list (keyset: no OFFSET)."""
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(Product.id, *EXPORT_COLUMNS).join(Category, Product.category_id == Category.id)
+            .where(Product.id > last_id).order_by(Product.id).limit(batch_size)).all()
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        yield [row[1:] for row in rows]
+        if len(rows) < batch_size:
+            return
+
+
+def products_by_sku(skus, lock=False):
+    """{sku: Product} of the products holding one of skus (exact match, as SKU uniqueness is checked).
+
+    With lock, the rows are locked in id order across every chunk (the order checkout locks in: no deadlock)
+    and read afresh.
+    """
+    ids = []
+    for chunk in _chunks(sorted(set(skus))):
+        ids.extend(db.session.scalars(select(Product.id).where(Product.sku.in_(chunk))))
+    products = []
+    for chunk in _chunks(sorted(ids)):
+        stmt = select(Product).where(Product.id.in_(chunk)).order_by(Product.id)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        products.extend(db.session.scalars(stmt))
+    return {product.sku: product for product in products}
+
+
+def barcode_owners(barcodes):
+    """{barcode: product id} of the products holding one of barcodes."""
+    owners = {}
+    for chunk in _chunks(sorted(set(barcodes))):
+        owners.update(db.session.execute(select(Product.barcode, Product.id).where(Product.barcode.in_(chunk))).all())
+    return owners
+
+
+def categories_by_slug(slugs):
+    """{slug: Category} of the categories (active or not) with one of slugs."""
+    categories = {}
+    for chunk in _chunks(sorted(set(slugs))):
+        categories.update((c.slug, c) for c in db.session.scalars(select(Category).where(Category.slug.in_(chunk))))
+    return categories
+
+
+def slug_base(name):
+    """The slug a product name starts from, before any -2, -3 suffix (as free_product_slug makes it)."""
+    return slugify(name)[: Product.slug.type.length - SUFFIX_ROOM].strip("-") or "item"
+
+
+def taken_product_slugs(bases):
+    """A set holding every product slug equal to one of bases or starting with "base-" (and maybe others)."""
+    bases = set(bases)
+    if len(bases) > SLUG_SCANS:
+        return set(db.session.scalars(select(Product.slug)))
+    taken = set()
+    for base in bases:
+        taken |= taken_slugs(Product.slug, base)
+    return taken
+
+
+def add(product):
+    db.session.add(product)
+
+
+def flush():
+    db.session.flush()
+
+
+def _chunks(values):
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]

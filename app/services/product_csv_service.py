@@ -1,0 +1,313 @@
+"""Products as CSV: a streamed export of every product, and an all-or-nothing import that upserts by SKU."""
+import csv
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.enums import EventType, StockMovementKind, UserRole
+from app.errors import Conflict, ValidationFailed
+from app.models import Product
+from app.repositories import product_csv_repository, stock_movement_repository
+from app.schemas.product import ProductCreateSchema, ProductUpdateSchema
+from app.services import audit_service, events_service
+from app.services.unit_of_work import unit_of_work
+from app.utils.slugify import unique_slug
+
+COLUMNS = ("name", "sku", "barcode", "price", "compare_price", "stock_quantity", "category_slug", "description",
+           "weight", "dimensions", "is_active", "is_featured", "image_url")
+# An empty cell is null in these columns; in the others it means "not given" (unchanged, or the default).
+NULLABLE = frozenset({"barcode", "compare_price", "description", "weight", "dimensions", "image_url"})
+MAX_ROWS = 10_000
+EXPORT_BATCH = 500
+# What the reference SPA stored for "no image" (the catalog shows the placeholder): exported as an empty cell.
+NO_IMAGE = ("null", "undefined")
+CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
+CREATE_SCHEMA, UPDATE_SCHEMA = ProductCreateSchema(), ProductUpdateSchema()
+
+
+def export_products():
+    """The CSV of every product, active or not, header first: UTF-8 chunks, one per batch of rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    yield _drain(buffer)
+    for batch in product_csv_repository.export_batches(EXPORT_BATCH):
+        writer.writerows(_export_row(row) for row in batch)
+        yield _drain(buffer)
+
+
+def import_products(upload, actor, dry_run=False):
+    """Create or update (by SKU) the products of an uploaded CSV in one transaction; the per-row report.
+
+    Nothing is written on a dry run, nor when any row has an error (a real run's report then adds error and code).
+    A SKU named twice in the file is an error of its later rows.
+    """
+    header, records = _read(upload)
+    try:
+        with _conflicts_reported(), unit_of_work():
+            plan = _Plan(header, records, actor, lock=not dry_run)
+            rows = [plan.row(number, cells) for number, cells in records]
+            if dry_run or any(row.result == ERROR for row in rows):
+                raise _Discard
+            _apply(rows, actor)
+    except _Discard:
+        pass
+    return _report(rows, dry_run)
+
+
+class _Discard(Exception):
+    """Leaves the unit of work without committing (a dry run, or a rejected import)."""
+
+
+@dataclass
+class _Row:
+    number: int
+    sku: str | None
+    result: str
+    errors: dict = field(default_factory=dict)
+    product: Product | None = None
+    data: dict | None = None  # created: every loaded field; updated: only the changed ones
+
+
+class _Plan:
+    """Decides each row's result against the products the file names, read once (locked for a real run)."""
+
+    def __init__(self, header, records, actor, lock):
+        self.header, self.actor = header, actor
+        self.sku_at = header.index("sku")
+        self.skus_seen, self.barcodes_claimed = {}, {}
+        self.products = product_csv_repository.products_by_sku(self._column(records, "sku"), lock=lock)
+        self.categories = product_csv_repository.categories_by_slug(self._column(records, "category_slug"))
+        self.barcode_owners = product_csv_repository.barcode_owners(self._column(records, "barcode"))
+
+    def _column(self, records, name):
+        """The non-empty cells of a column in the well-formed records (none when the header lacks it)."""
+        if name not in self.header:
+            return []
+        at = self.header.index(name)
+        return [cells[at] for _, cells in records if len(cells) == len(self.header) and cells[at]]
+
+    def row(self, number, cells):
+        if len(cells) != len(self.header):
+            sku = cells[self.sku_at] if len(cells) > self.sku_at else ""
+            message = f"Has {len(cells)} cells, the header has {len(self.header)}."
+            return _Row(number, sku or None, ERROR, {"row": [message]})
+        values = _values(self.header, cells)
+        sku = values.get("sku")
+        if sku is not None:
+            first = self.skus_seen.setdefault(sku, number)
+            if first != number:
+                return _Row(number, sku, ERROR, {"sku": [f"Duplicate SKU: already on row {first} of this file."]})
+        product = self.products.get(sku) if sku is not None else None
+        errors, data, category = self._load(values, product)
+        if not errors:
+            errors = self._check(data, product, category)
+        if errors:
+            return _Row(number, sku, ERROR, errors)
+        if product is None:
+            self._claim_barcode(data, product, number)
+            return _Row(number, sku, CREATED, data=data)
+        changes = {name: value for name, value in data.items() if not _same(name, getattr(product, name), value)}
+        if not changes:
+            return _Row(number, sku, UNCHANGED, product=product)
+        self._claim_barcode(changes, product, number)
+        return _Row(number, sku, UPDATED, product=product, data=changes)
+
+    def _load(self, values, product):
+        """(errors, loaded fields, category) of a row through the API's create or update schema."""
+        errors, category = {}, None
+        raw = {name: value for name, value in values.items() if name != "category_slug"}
+        if product is not None:
+            # A cell reading as its export is no change, and is not judged again: legacy values round-trip.
+            raw = {name: value for name, value in raw.items()
+                   if _cell(name, getattr(product, name)) != (value or "")}
+        if values.get("category_slug") is not None:
+            category = self.categories.get(values["category_slug"])
+            if category is None:
+                errors["category_slug"] = ["Category not found"]
+            else:
+                raw["category_id"] = category.id
+        if product is None:
+            raw.setdefault("stock_quantity", 0)  # required by the API's create body; a CSV may leave it out
+        try:
+            data = (CREATE_SCHEMA if product is None else UPDATE_SCHEMA).load(raw)
+        except ValidationError as error:
+            for name, messages in error.messages.items():
+                errors.setdefault("category_slug" if name == "category_id" else name, messages)
+            return errors, None, category
+        return errors, data, category
+
+    def _check(self, data, product, category):
+        """The rules product_service applies beyond the schema: category, activation, prices, barcode."""
+        errors = {}
+        if category is not None and not category.is_active and (product is None
+                                                                 or category.id != product.category_id):
+            errors["category_slug"] = ["Category is not active"]
+        current = True if product is None else product.is_active
+        if data.get("is_active", current) != current and self.actor.role != UserRole.ADMIN:
+            errors["is_active"] = ["Only an admin can activate or deactivate a product"]
+        if product is not None and ("price" in data or "compare_price" in data):
+            price = data.get("price", product.price)
+            compare = data["compare_price"] if "compare_price" in data else product.compare_price
+            if compare is not None and compare <= price:
+                errors["compare_price"] = ["Compare price must be greater than price"]
+        barcode = data.get("barcode")
+        if barcode is not None and (product is None or barcode != product.barcode):
+            owner = self.barcode_owners.get(barcode)
+            if barcode in self.barcodes_claimed:
+                errors["barcode"] = [f"Barcode already on row {self.barcodes_claimed[barcode]} of this file."]
+            elif owner is not None and (product is None or owner != product.id):
+                errors["barcode"] = ["Barcode already exists"]
+        return errors
+
+    def _claim_barcode(self, data, product, number):
+        if data.get("barcode") is not None:
+            self.barcodes_claimed[data["barcode"]] = number
+
+
+def _apply(rows, actor):
+    """Write the planned creates and updates, then their stock ledger rows, audit entries and events."""
+    named = [row for row in rows if row.result == CREATED or (row.result == UPDATED and "name" in row.data)]
+    taken = product_csv_repository.taken_product_slugs(
+        product_csv_repository.slug_base(row.data["name"]) for row in named)
+    before = {}
+    for row in rows:
+        if row.result == CREATED:
+            row.product = Product(**row.data, slug=_free_slug(row.data["name"], taken))
+            product_csv_repository.add(row.product)
+        elif row.result == UPDATED:
+            product = row.product
+            before[row.number] = audit_service.snapshot(product, audit_service.PRODUCT_FIELDS)
+            if "name" in row.data:
+                product.slug = _free_slug(row.data["name"], taken, current=product.slug)
+            for name, value in row.data.items():
+                setattr(product, name, value)
+    product_csv_repository.flush()  # ids, timestamps and new values, as the events and the audit log tell them
+    for row in rows:
+        product = row.product
+        if row.result == CREATED:
+            if product.stock_quantity > 0:
+                stock_movement_repository.add(product.id, StockMovementKind.INITIAL, product.stock_quantity,
+                                              product.stock_quantity, actor_id=actor.id)
+            audit_service.record(actor, "product.create", "product", product.id, audit_service.diff(
+                {}, audit_service.snapshot(product, audit_service.PRODUCT_FIELDS)))
+            events_service.product_event(EventType.PRODUCT_CREATED, product)
+        elif row.result == UPDATED:
+            stock_before = before[row.number]["stock_quantity"]
+            if product.stock_quantity != stock_before:
+                stock_movement_repository.add(product.id, StockMovementKind.EDIT,
+                                              product.stock_quantity - stock_before, product.stock_quantity,
+                                              actor_id=actor.id)
+            audit_service.record(actor, "product.update", "product", product.id, audit_service.diff(
+                before[row.number], audit_service.snapshot(product, audit_service.PRODUCT_FIELDS)))
+            events_service.product_event(EventType.PRODUCT_UPDATED, product)
+            events_service.stock_changed(product, stock_before, product.stock_quantity)
+
+
+def _free_slug(name, taken, current=None):
+    """The first free slug of name, given every slug taken (in the database or by this import)."""
+    slug = unique_slug(product_csv_repository.slug_base(name), lambda candidate: candidate in taken
+                       and candidate != current)
+    taken.add(slug)
+    return slug
+
+
+def _report(rows, dry_run):
+    totals = dict.fromkeys((CREATED, UPDATED, UNCHANGED, ERROR), 0)
+    for row in rows:
+        totals[row.result] += 1
+    report = {"dry_run": dry_run, "totals": totals, "rows": [
+        {"row": row.number, "sku": row.sku, "result": row.result, "errors": row.errors} for row in rows]}
+    if totals[ERROR] and not dry_run:
+        report.update(error=f"{totals[ERROR]} row(s) have errors: nothing was imported", code="IMPORT_REJECTED")
+    return report
+
+
+def _read(upload):
+    """(header, [(row number, cells)]) of an uploaded CSV; anything but a UTF-8 CSV with a header is a 400."""
+    if upload is None:
+        raise _bad("No file provided")
+    try:
+        text = upload.read().decode("utf-8-sig")  # a byte order mark, as spreadsheets write, is no header cell
+    except UnicodeDecodeError:
+        raise _bad("The file is not UTF-8 text") from None
+    if "\x00" in text:
+        raise _bad("The file is not CSV text (it holds NUL characters)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next((record for record in reader if any(cell.strip() for cell in record)), None)
+        header = _header(header)
+        records = []
+        for number, cells in enumerate(reader, start=1):
+            if not any(cells):
+                continue
+            if len(records) == MAX_ROWS:
+                raise _bad(f"Too many rows: at most {MAX_ROWS:,} data rows per file")
+            records.append((number, cells))
+    except csv.Error:
+        raise _bad(f"Not a valid CSV file (the record ending on line {reader.line_num})") from None
+    return header, records
+
+
+def _header(record):
+    if record is None:
+        raise _bad("Missing header row: the file is empty")
+    names = [cell.strip().lower() for cell in record]
+    unknown = [name for name in names if name not in COLUMNS]
+    if len(unknown) == len(names):
+        raise _bad(f"Missing header row: the first row must name the columns ({', '.join(COLUMNS)})")
+    if unknown:
+        raise _bad(f"Unknown column(s): {', '.join(repr(name) for name in unknown)}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise _bad(f"Column(s) named twice: {', '.join(twice)}")
+    if "sku" not in names:
+        raise _bad("The header must have a sku column: rows are matched by SKU")
+    return names
+
+
+def _values(header, cells):
+    """{column: cell} of a record; an empty cell is None where the column allows null and absent elsewhere."""
+    return {name: cell or None for name, cell in zip(header, cells) if cell or name in NULLABLE}
+
+
+def _same(name, stored, loaded):
+    if name == "image_url" and stored in NO_IMAGE:
+        stored = None
+    return stored == loaded or (stored in (None, "") and loaded in (None, ""))
+
+
+def _export_row(row):
+    return [_cell(name, value) for name, value in zip(COLUMNS, row)]
+
+
+def _cell(name, value):
+    """The CSV text of a column's value: empty for null, true / false for booleans."""
+    if value is None or (name == "image_url" and value in NO_IMAGE):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _drain(buffer):
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
+
+
+def _bad(message):
+    return ValidationFailed({"file": [message]}, message)
+
+
+@contextmanager
+def _conflicts_reported():
+    """A uniqueness race lost to a concurrent writer at flush or commit time is a 409, as for product writes."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise Conflict("A product with this SKU, barcode or name already exists") from error
