@@ -21,7 +21,8 @@ def register(data, caller=None):
     role = data.get("role") or UserRole.CUSTOMER
     if role != UserRole.CUSTOMER and (caller is None or caller.role != UserRole.ADMIN):
         raise Forbidden("Public registration is limited to customer accounts only")
-    return user_admin_service.create_user(data, role)
+    admin = caller if caller is not None and caller.role == UserRole.ADMIN else None
+    return user_admin_service.create_user(data, role, actor=admin)  # an admin's creation is audited
 
 
 def login(identifier, password):

@@ -3,11 +3,12 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from app.enums import EMPLOYEE_ROLES, UserRole, values
+from app.enums import EMPLOYEE_ROLES, TokenPurpose, UserRole, values
 from app.errors import BadRequest, Conflict, ValidationFailed
 from app.models import Customer, Employee, User
+from app.models.base import utcnow
 from app.models.person import ADDRESS_FIELDS
-from app.repositories import employee_repository, user_repository
+from app.repositories import account_token_repository, employee_repository, user_repository
 from app.services import audit_service, events_service
 from app.services.unit_of_work import unit_of_work
 from app.services.user_service import ensure_role_profile, get_user
@@ -95,6 +96,10 @@ def update_user(actor, user_id, changes):
     with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("deactivate", deactivates):
         _check_unique(changes.get("email"), changes.get("username"), user_id=user.id)
         before = _snapshot(user)
+        if changes.get("email", user.email) != user.email:
+            # A link mailed to the old address must not verify the new one.
+            user.email_verified = False
+            account_token_repository.invalidate_all(user.id, TokenPurpose.EMAIL_VERIFICATION, utcnow())
         for field, value in changes.items():
             setattr(user, field, value)
         _audit(actor, "user.update", user, before)

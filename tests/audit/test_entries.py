@@ -101,6 +101,17 @@ def test_public_sign_up_is_not_a_staff_action(app, client):
     assert entries(app) == []
 
 
+def test_an_admin_registering_an_account_is_a_staff_action(app, client, admin):
+    response = client.post("/api/auth/register", headers=admin.headers, json={
+        "email": "cash@shop.com", "username": "cashier2", "password": "Welcome123!", "role": "cashier",
+        "first_name": "Cash", "last_name": "Ier"})
+    assert response.status_code == 201
+    ((actor_id, role, action, target_type, target_id, changes),) = entries(app)
+    assert (actor_id, role, action, target_type, target_id) == (
+        admin.id, "admin", "user.create", "user", response.get_json()["user"]["id"])
+    assert changes["role"] == [None, "cashier"] and changes["email"] == [None, "cash@shop.com"]
+
+
 def test_a_refused_admin_action_writes_no_entry(app, client, admin):
     assert client.post(f"/api/users/{admin.id}/ban", headers=admin.headers).status_code == 400
     assert client.put(f"/api/users/{admin.id}/role", json={"role": "manager"}, headers=admin.headers).status_code == 400

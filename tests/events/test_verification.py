@@ -159,3 +159,16 @@ def test_required_verification_does_not_apply_to_staff(client, app, settings):
     cashier = make_user(app, "cashier")
     _cart(client, app, cashier)
     assert client.post("/api/orders", json=ORDER_BODY, headers=cashier.headers).status_code == 201
+
+
+def test_an_admin_changing_the_address_unverifies_it_and_retires_the_old_link(client, admin, mail_server, dispatch):
+    headers = _sign_up(client)
+    dispatch()
+    old_link = token_of(next(m for m in mail_server.mails if m.envelope_to == ["jane.doe@example.com"]))
+    user_id = client.get(ME, headers=headers).get_json()["user"]["id"]
+    assert client.put(f"/api/users/{user_id}", json={"email": "jane@new.example.com"},
+                      headers=admin.headers).status_code == 200
+    assert _verified(client, headers) is False
+    refused = client.post(VERIFY, json={"token": old_link})  # mailed to the old address: it proves nothing now
+    assert refused.status_code == 400 and refused.get_json()["code"] == "INVALID_TOKEN"
+    assert _verified(client, headers) is False
