@@ -1,8 +1,9 @@
 """The task queue (Huey): the worker dispatches outbox events, delivers webhooks, sweeps and purges.
 
-The queue only carries wake-ups. Every task re-reads its row and claims it, so a task lost with a dying worker,
-a duplicate, or a queue that was down when the API committed costs nothing: the sweep, which every running worker
-queues each OUTBOX_SWEEP_SECONDS (Huey's periodic tasks run at most once a minute), finds every due row again.
+The API only writes outbox rows; the queue carries the worker's own work. Each running worker queues a sweep every
+OUTBOX_SWEEP_SECONDS (Huey's periodic tasks run at most once a minute), which hands every due event and delivery
+to a task. Every task re-reads its row and claims it, so a task lost with a dying worker or a duplicate costs
+nothing: the next sweep finds the row again.
 """
 import logging
 from pathlib import Path
@@ -68,15 +69,6 @@ def init_app(app):
 
 def task(name):
     return current_app.extensions["tasks"][name]
-
-
-def enqueue_dispatch(event_ids):
-    """Wake the worker for committed events; when the queue is down the sweep finds them later."""
-    try:
-        for event_id in event_ids:
-            task("dispatch_event")(event_id)
-    except Exception:  # noqa: BLE001 (any queue failure: the event is committed and the sweep will find it)
-        log.warning("task queue unreachable; %d event(s) wait for the sweep", len(event_ids), exc_info=True)
 
 
 def _huey_for(url):

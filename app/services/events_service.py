@@ -1,25 +1,21 @@
-"""Events are written to the outbox in the caller's transaction; the worker is told once that transaction commits.
+"""Events are written to the outbox in the caller's transaction: one INSERT, and nothing else for the request.
 
-A rolled-back change leaves no event, and a committed one is never lost: the row, not the queue, is the record.
+A rolled-back change leaves no event, and a committed one is never lost: the row is the record, and the worker
+polls for due rows every OUTBOX_SWEEP_SECONDS. The request never touches the task queue (a wake-up per commit
+cost a queue write each: about 2 ms per checkout on the SQLite queue, 18 s for an import of 10,000 rows).
 """
-import logging
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app
-from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.orm import Session
 
 from app.enums import EventType
-from app.extensions import db
 from app.models import OutboxEvent
 from app.models.base import utcnow
 from app.repositories import outbox_repository
 from app.schemas.events import ORDER_PAYLOAD, PRODUCT_PAYLOAD, USER_PAYLOAD
 
-log = logging.getLogger(__name__)
-_COMMITTED_EVENTS = "outbox_event_ids"
 _silenced = ContextVar("events_silenced", default=False)
 
 
@@ -39,7 +35,6 @@ def emit(event_type, payload):
         return None
     event = outbox_repository.add(OutboxEvent(
         id="evt_" + uuid.uuid4().hex, type=event_type, payload=payload, available_at=utcnow()))
-    db.session.info.setdefault(_COMMITTED_EVENTS, []).append(event.id)
     return event
 
 
@@ -62,17 +57,3 @@ def stock_changed(product, before, after):
     if before > threshold >= after:
         emit(EventType.STOCK_LOW, {"product": {"id": product.id, "sku": product.sku, "name": product.name,
                                                "stock_quantity": after}, "threshold": threshold})
-
-
-@sqlalchemy_event.listens_for(Session, "after_commit")
-def _tell_the_worker(session):
-    event_ids = session.info.pop(_COMMITTED_EVENTS, None)
-    if event_ids:
-        from app.tasks import enqueue_dispatch
-
-        enqueue_dispatch(event_ids)
-
-
-@sqlalchemy_event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session):
-    session.info.pop(_COMMITTED_EVENTS, None)
