@@ -8,7 +8,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from app import create_app
 from app.extensions import db
-from app.models import AuditEntry, Customer, Order, Product, StockMovement, User
+from app.models import AuditEntry, Customer, Order, OutboxEvent, Product, StockMovement, User, Webhook, WebhookDelivery
+from app.models.base import utcnow
 from app.services import product_service
 from tests.factories import make_category, make_order, make_product, make_user
 from tests.shapes import with_request_id
@@ -285,6 +286,16 @@ def _seed_many(app, count=105):
         db.session.execute(insert(AuditEntry), [
             {"actor_role": "admin", "action": "product.update", "target_type": "product", "target_id": product_id,
              "changes": {}} for _ in range(count)])
+        webhook = Webhook(url="https://93.184.216.34/hooks", events=["product.updated"], secret="whsec_AAAA")
+        db.session.add(webhook)
+        db.session.flush()
+        now = utcnow()
+        db.session.execute(insert(OutboxEvent), [
+            {"id": f"evt_bulk{i:028d}", "type": "product.updated", "payload": {}, "available_at": now}
+            for i in range(count)])
+        db.session.execute(insert(WebhookDelivery), [
+            {"webhook_id": webhook.id, "event_id": f"evt_bulk{i:028d}", "available_at": now} for i in range(count)])
+        customer.webhook_id = webhook.id
         db.session.commit()
         db.session.remove()
     customer.product_id = product_id
@@ -297,11 +308,13 @@ def test_every_list_endpoint_caps_per_page_at_100(app, client, admin):
     paged = sorted(path for path, operations in spec["paths"].items()
                    if any(p["name"] == "per_page" for p in operations.get("get", {}).get("parameters", [])))
     assert set(paged) == {"/api/products", "/api/orders", "/api/orders/admin", "/api/users", "/api/users/customers",
-                          "/api/users/employees", "/api/audit-log", "/api/products/{product_id}/stock-movements"}
+                          "/api/users/employees", "/api/audit-log", "/api/products/{product_id}/stock-movements",
+                          "/api/products/admin", "/api/webhooks/{webhook_id}/deliveries"}
     for path in paged:
         headers = customer.headers if path == "/api/orders" else admin.headers
         for asked in (101, 1000, 10**9):
-            response = client.get(f"{path.format(product_id=customer.product_id)}?per_page={asked}", headers=headers)
+            url = path.format(product_id=customer.product_id, webhook_id=customer.webhook_id)
+            response = client.get(f"{url}?per_page={asked}", headers=headers)
             assert response.status_code == 200, (path, response.get_json())
             body = response.get_json()
             items = next(value for value in body.values() if isinstance(value, list))
