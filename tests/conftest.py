@@ -8,11 +8,12 @@ os.environ.setdefault("TASK_QUEUE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='go
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 
 from app import create_app
 from app.extensions import db, limiter
+from app.models import OutboxEvent
 from config import normalize_database_url
 from tests.factories import make_user
 
@@ -149,3 +150,31 @@ def start_worker(app, tmp_path):
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def settings(app):
+    """settings(NAME=value, ...) changes app.config for one test; every change is undone after it."""
+    saved = {}
+
+    def change(**values):
+        for name, value in values.items():
+            saved.setdefault(name, app.config[name])
+            app.config[name] = value
+
+    yield change
+    app.config.update(saved)
+
+
+@pytest.fixture
+def outbox(app):
+    """outbox(type=None) -> the events written so far (oldest first), detached rows."""
+    def read(event_type=None):
+        with app.app_context():
+            query = select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)
+            if event_type:
+                query = query.where(OutboxEvent.type == event_type)
+            events = db.session.scalars(query).all()
+            db.session.remove()
+        return events
+    return read

@@ -54,20 +54,6 @@ def smtp():
 
 
 @pytest.fixture
-def settings(app):
-    """settings(NAME=value, ...) changes app.config for one test; every change is undone after it."""
-    saved = {}
-
-    def change(**values):
-        for name, value in values.items():
-            saved.setdefault(name, app.config[name])
-            app.config[name] = value
-
-    yield change
-    app.config.update(saved)
-
-
-@pytest.fixture
 def mail_server(smtp, settings):
     """The app sends through the test's SMTP server."""
     settings(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
@@ -88,20 +74,6 @@ def dispatch(app):
                 db.session.remove()
         return [event_type for _, event_type in events]
     return run
-
-
-@pytest.fixture
-def outbox_events(app):
-    """outbox_events(type=None) -> the events written so far, oldest first (detached rows)."""
-    def read(event_type=None):
-        with app.app_context():
-            query = select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)
-            if event_type:
-                query = query.where(OutboxEvent.type == event_type)
-            events = db.session.scalars(query).all()
-            db.session.remove()
-        return events
-    return read
 
 
 def token_of(mail):

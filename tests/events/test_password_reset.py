@@ -39,9 +39,9 @@ def _tokens(app):
     return tokens
 
 
-def test_forgot_password_mails_a_reset_link(client, app, customer, mail_server, dispatch, outbox_events):
+def test_forgot_password_mails_a_reset_link(client, app, customer, mail_server, dispatch, outbox):
     _forgot(client, "  Customer1@Email.COM ")
-    [event] = outbox_events()
+    [event] = outbox()
     assert (event.type, event.payload, event.state) == ("auth.password_reset_requested",
                                                          {"email": "customer1@email.com"}, "pending")
     assert mail_server.mails == []  # the request sends nothing itself: the worker does
@@ -59,7 +59,7 @@ def test_forgot_password_mails_a_reset_link(client, app, customer, mail_server, 
     assert stored.user_id == customer.id and stored.purpose == "password_reset" and stored.used_at is None
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() != token
     assert timedelta(minutes=59) < stored.expires_at - stored.created_at <= timedelta(minutes=60, seconds=1)
-    assert outbox_events()[0].state == "dispatched"
+    assert outbox()[0].state == "dispatched"
 
 
 def test_the_token_resets_the_password_once_and_revokes_old_tokens(client, app, customer, mail_server, dispatch):
@@ -82,10 +82,10 @@ def test_the_token_resets_the_password_once_and_revokes_old_tokens(client, app, 
     assert still.status_code == 200
 
 
-def test_a_reset_mails_the_password_changed_notice(client, customer, mail_server, dispatch, outbox_events):
+def test_a_reset_mails_the_password_changed_notice(client, customer, mail_server, dispatch, outbox):
     token = _reset_link(client, dispatch, mail_server, customer.email)
     client.post(RESET, json={"token": token, "new_password": "BrandNew123!"})
-    [event] = outbox_events("auth.password_changed")
+    [event] = outbox("auth.password_changed")
     assert event.payload == {"user_id": customer.id}
     assert dispatch() == ["auth.password_changed"]
     notice = mail_server.mails[-1]
@@ -115,15 +115,15 @@ def test_a_new_request_invalidates_the_older_token(client, customer, mail_server
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, app, customer, mail_server, dispatch,
-                                                             outbox_events):
+                                                             outbox):
     known = client.post(FORGOT, json={"email": customer.email})
     unknown = client.post(FORGOT, json={"email": "nobody@example.com"})
     assert (unknown.status_code, unknown.get_data()) == (known.status_code, known.get_data())
-    assert [event.payload for event in outbox_events()] == [{"email": "customer1@email.com"},
+    assert [event.payload for event in outbox()] == [{"email": "customer1@email.com"},
                                                             {"email": "nobody@example.com"}]
     dispatch()
     assert [mail.envelope_to for mail in mail_server.mails] == [["customer1@email.com"]]
-    assert [event.state for event in outbox_events()] == ["dispatched", "dispatched"]
+    assert [event.state for event in outbox()] == ["dispatched", "dispatched"]
     assert len(_tokens(app)) == 1
 
 
@@ -167,11 +167,11 @@ def test_a_verification_token_is_no_reset_token(client, app, mail_server, dispat
 
 
 def test_a_mail_server_that_is_down_keeps_the_event_pending(client, app, customer, mail_server, settings,
-                                                          dispatch, outbox_events):
+                                                          dispatch, outbox):
     settings(MAIL_PORT=free_port())  # nothing listens there
     _forgot(client, customer.email)
     dispatch()
-    [event] = outbox_events()
+    [event] = outbox()
     assert event.state == "pending" and event.attempts == 1
     assert event.last_error.startswith("ConnectionRefusedError")
     assert _tokens(app) == []  # the token rolled back with the failed dispatch
@@ -179,7 +179,7 @@ def test_a_mail_server_that_is_down_keeps_the_event_pending(client, app, custome
     settings(MAIL_PORT=mail_server.port)
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(seconds=31), tick=False):
         dispatch()
-    [event] = outbox_events()
+    [event] = outbox()
     assert event.state == "dispatched" and event.attempts == 1
     [mail] = mail_server.mails
     assert mail.envelope_to == ["customer1@email.com"]
@@ -207,12 +207,12 @@ def test_without_a_mail_server_the_mail_is_logged(client, customer, settings, di
     ({"email": ["a@b.com"]}, "email"),
     ({"email": None}, "email"),
 ])
-def test_forgot_password_bad_input(client, outbox_events, body, field):
+def test_forgot_password_bad_input(client, outbox, body, field):
     response = client.post(FORGOT, json=body)
     assert response.status_code == 400
     data = response.get_json()
     assert data["error"] == "Validation failed" and field in data["details"]
-    assert outbox_events() == []
+    assert outbox() == []
 
 
 @pytest.mark.parametrize("body, fields", [

@@ -53,13 +53,13 @@ def test_the_user_objects_carry_email_verified(client, admin, customer):
     assert login.get_json()["user"]["email_verified"] is False
 
 
-def test_resend_mails_a_new_link_and_the_old_one_stops_working(client, mail_server, dispatch, outbox_events):
+def test_resend_mails_a_new_link_and_the_old_one_stops_working(client, mail_server, dispatch, outbox):
     headers = _sign_up(client)
     dispatch()
     first = token_of(mail_server.mails[-1])
     response = client.post(RESEND, headers=headers)
     assert response.status_code == 202 and response.get_json() == {"message": "Verification email sent"}
-    [event] = outbox_events("auth.verification_requested")
+    [event] = outbox("auth.verification_requested")
     assert event.payload == {"user_id": client.get(ME, headers=headers).get_json()["user"]["id"]}
     assert dispatch() == ["auth.verification_requested"]
     assert len(mail_server.mails) == 2
@@ -68,14 +68,14 @@ def test_resend_mails_a_new_link_and_the_old_one_stops_working(client, mail_serv
     assert client.post(VERIFY, json={"token": second}).status_code == 200
 
 
-def test_resend_when_already_verified_sends_nothing(client, app, customer, outbox_events):
+def test_resend_when_already_verified_sends_nothing(client, app, customer, outbox):
     with app.app_context():
         db.session.get(User, customer.id).email_verified = True
         db.session.commit()
         db.session.remove()
     response = client.post(RESEND, headers=customer.headers)
     assert response.status_code == 202 and response.get_json() == {"message": "Email already verified"}
-    assert outbox_events() == []
+    assert outbox() == []
 
 
 def test_resend_needs_a_token(client):
@@ -126,7 +126,7 @@ def _cart(client, app, customer):
     return product
 
 
-def test_required_verification_refuses_an_unverified_customer(client, app, customer, settings, outbox_events):
+def test_required_verification_refuses_an_unverified_customer(client, app, customer, settings, outbox):
     settings(REQUIRE_VERIFIED_EMAIL=True)
     product = _cart(client, app, customer)
     response = client.post("/api/orders", json=ORDER_BODY, headers=customer.headers)
@@ -136,7 +136,7 @@ def test_required_verification_refuses_an_unverified_customer(client, app, custo
     assert body["error"] == "Verify your e-mail address before placing an order"
     assert client.get("/api/orders", headers=customer.headers).get_json()["orders"] == []
     assert client.get(f"/api/products/{product}").get_json()["stock_quantity"] == 5
-    assert outbox_events("order.created") == []
+    assert outbox("order.created") == []
 
 
 def test_required_verification_lets_a_verified_customer_check_out(client, app, customer, settings, mail_server,

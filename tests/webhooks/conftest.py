@@ -86,20 +86,6 @@ def receiver():
 
 
 @pytest.fixture
-def settings(app):
-    """settings(NAME=value, ...) changes app.config for this test only."""
-    saved = {}
-
-    def change(**values):
-        for name, value in values.items():
-            saved.setdefault(name, app.config[name])
-            app.config[name] = value
-
-    yield change
-    app.config.update(saved)
-
-
-@pytest.fixture
 def clock():
     """The real time, ticking, that a test may shift forward (clock.shift(seconds)) to reach a retry."""
     with time_machine.travel(datetime.now(timezone.utc), tick=True) as traveller:
