@@ -89,3 +89,8 @@ class StockMovementKind(StrEnum):
     EDIT = "edit"  # a staff edit of stock_quantity (product update or CSV import)
     ADJUSTMENT = "adjustment"  # POST /api/products/<id>/stock-adjustments, with its reason
     INITIAL = "initial"  # the stock a product was created with
+
+
+class DiscountKind(StrEnum):
+    PERCENT = "percent"  # value is a percentage of the subtotal
+    FIXED = "fixed"  # value is an amount of money off the subtotal

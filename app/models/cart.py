@@ -1,7 +1,7 @@
-"""One cart per customer profile; prices are read live from the products."""
+"""One cart per customer profile or per guest token; prices are read live from the products."""
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -10,11 +10,18 @@ from app.models.base import TimestampMixin
 
 class Cart(TimestampMixin, db.Model):
     __tablename__ = "carts"
+    __table_args__ = (
+        CheckConstraint("(customer_id IS NULL) <> (guest_token_hash IS NULL)", name="cart_has_one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), unique=True, nullable=False)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), unique=True)
+    # SHA-256 of a guest's cart token: the token itself is never stored.
+    guest_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    discount_id: Mapped[int | None] = mapped_column(ForeignKey("discounts.id", ondelete="SET NULL"))
 
     customer = relationship("Customer", back_populates="cart")
+    discount = relationship("Discount")
     items = relationship("CartItem", back_populates="cart", cascade="all, delete-orphan", order_by="CartItem.id")
 
     @property

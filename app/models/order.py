@@ -27,6 +27,10 @@ class Order(TimestampMixin, db.Model):
     tax: Mapped[Decimal] = Money(nullable=False, default=Decimal("0.00"))
     shipping_cost: Mapped[Decimal] = Money(nullable=False, default=Decimal("0.00"))
     total: Mapped[Decimal] = Money(nullable=False)
+    discount_id: Mapped[int | None] = mapped_column(ForeignKey("discounts.id", ondelete="SET NULL"), index=True)
+    discount_code: Mapped[str | None] = mapped_column(String(50))
+    discount_amount: Mapped[Decimal] = Money(nullable=False, default=Decimal("0.00"), server_default="0")
+    shipping_method: Mapped[str | None] = mapped_column(String(50))  # the code; None = the flat SHIPPING_COST
     shipping_address_line1: Mapped[str] = mapped_column(String(255), nullable=False)
     shipping_address_line2: Mapped[str | None] = mapped_column(String(255))
     shipping_city: Mapped[str] = mapped_column(String(100), nullable=False)

@@ -1,6 +1,6 @@
 """Checkout: the cart becomes an order in one transaction that never oversells."""
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -10,10 +10,9 @@ from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock
 from app.models import Order, OrderItem, StockMovement
 from app.repositories import (cart_repository, order_repository, stock_movement_repository, stock_repository,
                               user_repository)
-from app.services import cart_service, events_service, idempotency_service
+from app.services import cart_service, events_service, idempotency_service, pricing
 from app.services.unit_of_work import unit_of_work
 
-CENT = Decimal("0.01")
 SCOPE = "orders.create"
 
 
@@ -49,14 +48,6 @@ def place_order(caller, data, idempotency_key=None, *, render):
         return replay
 
 
-def totals(subtotal):
-    """(tax, shipping, total): tax rounded half-up to the cent, total exactly their sum."""
-    config = current_app.config
-    tax = (subtotal * config["TAX_RATE"]).quantize(CENT, rounding=ROUND_HALF_UP)
-    shipping = config["SHIPPING_COST"].quantize(CENT)
-    return tax, shipping, subtotal + tax + shipping
-
-
 def new_order_number():
     # 64 random bits: a collision is expected only after ~4 billion orders, far beyond this shop, and the
     # unique index would still refuse it (409, everything rolled back), so no retry loop is needed.
@@ -71,7 +62,7 @@ def _order_from_cart(cart, customer_id, data, actor_id):
     if not stock_repository.take(quantities):
         raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
     subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal("0.00"))
-    tax, shipping, total = totals(subtotal)
+    tax, shipping, total = pricing.totals(subtotal)[2:]
     address = data["shipping_address"]
     order = order_repository.add(Order(
         order_number=new_order_number(), customer_id=customer_id, status=OrderStatus.PENDING,

@@ -12,9 +12,11 @@ from tests.factories import make_order as build_order
 ORDER_KEYS = {"id", "order_number", "customer_id", "status", "payment_status", "payment_method", "subtotal", "tax",
               "shipping_cost", "total", "total_items", "shipping_address", "customer_notes", "admin_notes",
               "created_at", "updated_at", "confirmed_at", "shipped_at", "delivered_at", "items"}
-# Kept additions: tracking_number everywhere; staff also get the buyer and the history.
-CUSTOMER_ORDER_KEYS = (ORDER_KEYS - {"admin_notes"}) | {"tracking_number"}
-STAFF_ORDER_KEYS = ORDER_KEYS | {"tracking_number", "customer", "events"}
+# Kept additions: tracking_number, the discount and the shipping method everywhere; staff also get the buyer and
+# the history.
+ADDED_ORDER_KEYS = {"tracking_number", "discount_code", "discount_amount", "shipping_method"}
+CUSTOMER_ORDER_KEYS = (ORDER_KEYS - {"admin_notes"}) | ADDED_ORDER_KEYS
+STAFF_ORDER_KEYS = ORDER_KEYS | ADDED_ORDER_KEYS | {"customer", "events"}
 ORDER_ITEM_KEYS = {"id", "order_id", "product_id", "product_name", "product_sku", "unit_price", "quantity",
                    "total_price", "created_at"}
 
