@@ -4,7 +4,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.extensions import db
-from app.models import Category, Customer, Employee, Order, OrderItem, Product, User
+from app.models import Address, Category, Customer, Employee, Order, OrderItem, Product, User
 from app.security import issue_access_token, issue_refresh_token
 from app.utils.passwords import hash_password
 
@@ -107,3 +107,21 @@ def make_order(app, customer_id, items=(), *, status="pending", price="10.00", *
         order_id = order.id
         db.session.remove()
     return order_id
+
+
+# A saved address's fields as the database holds them (country already alpha-2).
+SAVED_ADDRESS = {"label": "Home", "first_name": "Jane", "last_name": "Doe", "phone": "555-0100",
+                 "line1": "123 Main St", "line2": "Apt 4B", "city": "New York", "state": "NY", "postal_code": "10001",
+                 "country": "US"}
+
+
+def make_address(app, user_id, **fields):
+    """An address-book entry stored directly (no default rule applied: not a default unless fields say so); its id."""
+    with app.app_context():
+        address = Address(user_id=user_id, **{"is_default_shipping": False, "is_default_billing": False,
+                                              **SAVED_ADDRESS, **fields})
+        db.session.add(address)
+        db.session.commit()
+        address_id = address.id
+        db.session.remove()
+    return address_id
