@@ -125,3 +125,22 @@ def make_address(app, user_id, **fields):
         address_id = address.id
         db.session.remove()
     return address_id
+
+
+def make_discount(app, **fields):
+    """A discount code (active, 10 percent, no dates or limits unless fields say so); returns its id.
+
+    Money fields may be given as strings ("5.00")."""
+    n = next(_sequence)
+    values = {"code": f"CODE{n:05d}", "kind": "percent", "value": "10.00", "is_active": True, "times_used": 0,
+              **fields}
+    for name in ("value", "min_subtotal"):
+        if isinstance(values.get(name), str):
+            values[name] = Decimal(values[name])
+    with app.app_context():
+        discount = Discount(**values)
+        db.session.add(discount)
+        db.session.commit()
+        discount_id = discount.id
+        db.session.remove()
+    return discount_id
