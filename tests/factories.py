@@ -4,7 +4,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.extensions import db
-from app.models import Address, Category, Customer, Employee, Order, OrderItem, Product, User
+from app.models import Address, Category, Customer, Discount, Employee, Order, OrderItem, Product, User
 from app.security import issue_access_token, issue_refresh_token
 from app.utils.passwords import hash_password
 
