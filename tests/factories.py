@@ -4,7 +4,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.extensions import db
-from app.models import Address, Category, Customer, Discount, Employee, Order, OrderItem, Product, User
+from app.models import (Address, Category, Customer, Discount, Employee, Order, OrderItem, Product, ShippingMethod,
+                        User)
 from app.security import issue_access_token, issue_refresh_token
 from app.utils.passwords import hash_password
 
@@ -144,3 +145,21 @@ def make_discount(app, **fields):
         discount_id = discount.id
         db.session.remove()
     return discount_id
+
+
+def make_shipping_method(app, **fields):
+    """A shipping method stored directly (code method-<n>, 5.00, everywhere, active, sort_order 0 unless given);
+    returns its id. Money may be given as strings."""
+    n = next(_sequence)
+    values = {"name": f"Method {n}", "code": f"method-{n}", "price": "5.00", "free_over": None, "countries": [],
+              "is_active": True, "sort_order": 0, **fields}
+    for money in ("price", "free_over"):
+        if values[money] is not None:
+            values[money] = Decimal(str(values[money]))
+    with app.app_context():
+        method = ShippingMethod(**values)
+        db.session.add(method)
+        db.session.commit()
+        method_id = method.id
+        db.session.remove()
+    return method_id

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.seed.accounts import seed_accounts
 from app.seed.catalog import seed_categories, seed_products
 from app.seed.orders import seed_orders
+from app.seed.shipping import seed_shipping_methods
 from app.services import events_service
 
 SEED = 2026  # a fixed seed: every run builds the same shop
@@ -31,5 +32,6 @@ def run_seed(reset=False, log=print):
         seed_accounts(log)
         category_ids = seed_categories(log)
         seed_products(category_ids, rng, log)
+        seed_shipping_methods(log)
         seed_orders(rng, log)
     log(f"seed finished in {time.perf_counter() - started:.1f}s")
