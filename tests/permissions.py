@@ -67,6 +67,14 @@ PERMISSIONS = (
     Permission("POST", "/api/users/<int:user_id>/unban", ADMIN, summary="Unban a user"),
     Permission("PUT", "/api/users/<int:user_id>/role", ADMIN, summary="Change a user's role"),
     Permission("POST", "/api/users/<int:user_id>/password-reset", ADMIN, summary="Reset a user's password"),
+    # Address book: every signed-in user keeps their own
+    Permission("GET", "/api/users/addresses", SIGNED_IN, own="self", summary="Own address book"),
+    Permission("POST", "/api/users/addresses", SIGNED_IN, own="self", summary="Save an address"),
+    Permission("GET", "/api/users/addresses/<int:address_id>", SIGNED_IN, own="self", summary="Get an own address"),
+    Permission("PUT", "/api/users/addresses/<int:address_id>", SIGNED_IN, own="self",
+               summary="Update an own address"),
+    Permission("DELETE", "/api/users/addresses/<int:address_id>", SIGNED_IN, own="self",
+               summary="Delete an own address"),
     # Products
     Permission("GET", "/api/products", EVERYONE, summary="List products"),
     Permission("GET", "/api/products/<int:product_id>", EVERYONE,

@@ -40,7 +40,7 @@ def _request(permission, world, actor):
     ids = {"user_id": world.victim.id, "product_id": world.product, "category_id": world.empty_category,
            "parent_id": world.category, "order_id": world.order, "slug": "no-such-slug",
            "name": "no-such-image.png", "path:filename": "swagger-ui/swagger-ui.css", "webhook_id": 999999,
-           "delivery_id": 999999}
+           "delivery_id": 999999, "address_id": 999999}
     path = re.sub(r"<(?:int:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), permission.rule)
     bodies = {
         ("POST", "/api/auth/register"): {"email": f"new{n}@example.com", "username": f"new_user{n}",
@@ -67,6 +67,9 @@ def _request(permission, world, actor):
         ("POST", "/api/cart/items"): {"product_id": world.product, "quantity": 1},
         ("PUT", "/api/cart/items/<int:product_id>"): {"quantity": 2},
         ("POST", "/api/orders"): ORDER_BODY,
+        ("POST", "/api/users/addresses"): {"first_name": "Ada", "last_name": "Lovelace", "line1": "1 Main St",
+                                           "city": "London", "state": "LDN", "postal_code": "N1", "country": "GB"},
+        ("PUT", "/api/users/addresses/<int:address_id>"): {"city": "Leeds"},
         ("PUT", "/api/orders/<int:order_id>/status"): {"status": "confirmed"},
         ("POST", "/api/orders/<int:order_id>/status"): {"status": "confirmed"},
         ("PUT", "/api/orders/<int:order_id>/payment-status"): {"payment_status": "paid"},
