@@ -136,14 +136,22 @@ def test_a_killed_worker_loses_nothing_but_its_own_requests(postgres_url, server
             # A new connection a request: a connection error can only be the request's own.
             response = requests.request(method, server.url(path), headers={"Authorization": f"Bearer {token}"},
                                         timeout=60, **kwargs)
-        except requests.ConnectionError as error:
+        except requests.RequestException as error:  # refused, reset, or an answer cut off (ChunkedEncodingError)
             recorder.add(path=path, started=started, ended=time.monotonic(), status=type(error).__name__)
             return None
         recorder.add(path=path, started=started, ended=time.monotonic(), status=response.status_code,
                      order_id=response.json()["order"]["id"] if response.status_code == 201 else None)
         return response
 
+    crashed = []
+
     def client(index):
+        try:
+            shop_until_stopped(index)
+        except Exception as error:  # noqa: BLE001 - a client that dies must fail the test, not vanish
+            crashed.append(error)
+
+    def shop_until_stopped(index):
         rng, token = random.Random(index), customers[index].access_token
         while not stop.is_set():
             if rng.random() < 0.7:
@@ -174,6 +182,7 @@ def test_a_killed_worker_loses_nothing_but_its_own_requests(postgres_url, server
         for thread in threads:
             thread.join()
 
+    assert crashed == []
     records = recorder.records
     statuses = Counter(r["status"] for r in records)
     errors = [r for r in records if not isinstance(r["status"], int)]
@@ -246,7 +255,15 @@ def test_a_terminated_master_lets_requests_in_flight_finish(postgres_url, server
             refused.set()
         return status
 
+    crashed = []
+
     def shopper(index):
+        try:
+            shop_until_refused(index)
+        except Exception as error:  # noqa: BLE001 - a client that dies must fail the test, not vanish
+            crashed.append(error)
+
+    def shop_until_refused(index):
         rng = random.Random(index)
         # Clients 0-3 keep their connection alive, 4-7 open one a request (the worker accepts it afresh).
         client = RawClient(server.port, customers[index].access_token, keep_alive=index < CLIENTS // 2)
@@ -272,6 +289,7 @@ def test_a_terminated_master_lets_requests_in_flight_finish(postgres_url, server
     for thread in threads:
         thread.join()
 
+    assert crashed == []
     records = recorder.records
     before = [r for r in records if r["sent"] is not None and r["sent"] < signalled]
     in_flight = [r for r in before if r["ended"] >= signalled]
@@ -281,8 +299,8 @@ def test_a_terminated_master_lets_requests_in_flight_finish(postgres_url, server
           f"{Counter(r['status'] for r in in_flight)}); gunicorn exited {exited - signalled:.2f} s later; after the "
           f"signal: {sum(1 for r in after if r['sent'] is None)} never sent "
           f"{dict(Counter(r['status'] for r in after if r['sent'] is None))}, "
-          f"{sum(1 for r in after if r['sent'] is not None)} sent "
-          f"{dict(Counter(r['status'] for r in after if r['sent'] is not None))}; "
+          f"{sum(1 for r in after if r['sent'] is not None)} sent (new connection?, answer) "
+          f"{dict(Counter((r['fresh'], r['status']) for r in after if r['sent'] is not None))}; "
           f"fresh connections among the in-flight: {sum(r['fresh'] for r in in_flight)}")
     assert exit_code == 0, server.log.read_text()[-2000:]
     assert exited - signalled < 30  # within graceful_timeout: nothing was killed
