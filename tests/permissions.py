@@ -143,6 +143,14 @@ PERMISSIONS = (
     Permission("GET", "/api/products/<int:product_id>/stock-movements", MANAGEMENT,
                summary="A product's stock movements"),
     Permission("GET", "/api/audit-log", ADMIN, summary="The audit log of staff actions"),
+    # Shipping methods
+    Permission("GET", "/api/shipping-methods/quote", EVERYONE,
+               summary="Shipping methods to a destination, priced for a subtotal"),
+    Permission("POST", "/api/shipping-methods", ADMIN, summary="Create a shipping method"),
+    Permission("GET", "/api/shipping-methods", ADMIN, summary="List shipping methods"),
+    Permission("GET", "/api/shipping-methods/<int:method_id>", ADMIN, summary="Get a shipping method"),
+    Permission("PUT", "/api/shipping-methods/<int:method_id>", ADMIN, summary="Update a shipping method"),
+    Permission("DELETE", "/api/shipping-methods/<int:method_id>", ADMIN, summary="Delete a shipping method"),
 )
 
 OWN_LABELS = {"": "", "self": "own", "customer": "own (customers)"}

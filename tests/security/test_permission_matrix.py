@@ -40,7 +40,7 @@ def _request(permission, world, actor):
     ids = {"user_id": world.victim.id, "product_id": world.product, "category_id": world.empty_category,
            "parent_id": world.category, "order_id": world.order, "slug": "no-such-slug",
            "name": "no-such-image.png", "path:filename": "swagger-ui/swagger-ui.css", "webhook_id": 999999,
-           "delivery_id": 999999, "address_id": 999999}
+           "delivery_id": 999999, "address_id": 999999, "method_id": 999999}
     path = re.sub(r"<(?:int:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), permission.rule)
     bodies = {
         ("POST", "/api/auth/register"): {"email": f"new{n}@example.com", "username": f"new_user{n}",
