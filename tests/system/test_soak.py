@@ -32,6 +32,7 @@ WORKERS = int(os.environ.get("SOAK_WORKERS", 2))
 SAMPLE_SECONDS = 10
 WARM_UP = 0.2  # of the run: RSS growth counts from the first sample after it
 MAX_RSS_GROWTH = 0.10
+RECONNECT_EVERY = 10  # requests of a client on one keep-alive connection (a worker keeps every one it accepts)
 # Each worker's pool, set here for the server (the .env.example values): at most 5 + 10 connections a worker.
 POOL_SIZE, MAX_OVERFLOW = 5, 10
 FLOW = ["pending", "confirmed", "processing", "shipped", "delivered"]
@@ -58,8 +59,12 @@ class Client:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.tally, self.lock = tally, lock
         self.latencies, self.started = latencies, started  # latencies[minute of the run]: seconds of each answer
+        self.calls = 0
 
     def call(self, action, method, path, **kwargs):
+        self.calls += 1
+        if self.calls % RECONNECT_EVERY == 0:
+            self.session.close()  # a new connection now and then: gunicorn spreads them over all its workers
         sent = time.monotonic()
         try:
             response = self.session.request(method, self.base + path, timeout=60, **kwargs)
