@@ -1,5 +1,5 @@
 """Order shapes; which parts a caller sees (items, customer, notes, events) depends on who asks."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.enums import OrderStatus, PaymentMethod, PaymentStatus, values
 from app.schemas.common import InputSchema, Moment, Money, Number, Text
@@ -140,10 +140,20 @@ PAYMENT_STATUS_ERROR = "Invalid payment status. Must be one of: " + ", ".join(va
 
 
 class OrderCreateSchema(InputSchema):
-    shipping_address = fields.Nested(ShippingAddressInputSchema, required=True)
+    # Without both, the caller's default shipping address is used.
+    shipping_address = fields.Nested(ShippingAddressInputSchema)
+    address_id = fields.Integer(strict=True, validate=validate.Range(min=1), metadata={
+        "description": "One of the caller's saved addresses instead of `shipping_address`"})
+    shipping_method = fields.String(validate=validate.Length(min=1, max=50), metadata={
+        "description": "A shipping method's code; the server prices it (without one, the flat SHIPPING_COST)"})
     payment_method = fields.String(allow_none=True, load_default=None,
                                    validate=validate.OneOf(values(PaymentMethod), error=PAYMENT_METHOD_ERROR))
     customer_notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+
+    @validates_schema
+    def _one_address(self, data, **kwargs):
+        if "shipping_address" in data and "address_id" in data:
+            raise ValidationError("Send shipping_address or address_id, not both", "address_id")
 
 
 class IdempotencyHeaderSchema(InputSchema):

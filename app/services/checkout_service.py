@@ -6,14 +6,16 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, UserRole
-from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock
+from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock, ValidationFailed
 from app.models import Order, OrderItem, StockMovement
-from app.repositories import (cart_repository, order_repository, stock_movement_repository, stock_repository,
-                              user_repository)
-from app.services import cart_service, events_service, idempotency_service, pricing
+from app.repositories import (cart_repository, discount_repository, order_repository, stock_movement_repository,
+                              stock_repository, user_repository)
+from app.services import (address_service, cart_service, discount_service, events_service, idempotency_service,
+                          pricing, shipping_service)
 from app.services.unit_of_work import unit_of_work
 
 SCOPE = "orders.create"
+EXHAUSTED = "DISCOUNT_EXHAUSTED"
 
 
 def place_order(caller, data, idempotency_key=None, *, render):
@@ -56,18 +58,22 @@ def new_order_number():
 
 def _order_from_cart(cart, customer_id, data, actor_id):
     lines = sorted(cart.items, key=lambda line: line.product_id)
+    address = _shipping_address(actor_id, data)
     quantities = {line.product_id: line.quantity for line in lines}
     products = {product.id: product for product in stock_repository.lock(list(quantities))}
     _check_available(products, lines)
     if not stock_repository.take(quantities):
         raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
     subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal("0.00"))
-    tax, shipping, total = pricing.totals(subtotal)[2:]
-    address = data["shipping_address"]
+    discount = cart.discount
+    money = pricing.totals(subtotal, _take_discount(discount, subtotal, customer_id),
+                           _shipping_price(data.get("shipping_method"), address["country"], subtotal))
     order = order_repository.add(Order(
         order_number=new_order_number(), customer_id=customer_id, status=OrderStatus.PENDING,
         payment_status=PaymentStatus.PENDING, payment_method=data.get("payment_method"),
-        subtotal=subtotal, tax=tax, shipping_cost=shipping, total=total,
+        subtotal=subtotal, discount_amount=money.discount, tax=money.tax, shipping_cost=money.shipping,
+        total=money.total, discount_id=discount.id if discount else None,
+        discount_code=discount.code if discount else None, shipping_method=_method_code(data),
         shipping_address_line1=address["line1"], shipping_address_line2=address.get("line2"),
         shipping_city=address["city"], shipping_state=address["state"],
         shipping_postal_code=address["postal_code"], shipping_country=address["country"],
@@ -78,6 +84,8 @@ def _order_from_cart(cart, customer_id, data, actor_id):
     ))
     order_repository.add_event(order, actor_id, "created", to_status=OrderStatus.PENDING)
     cart_repository.delete_lines(cart.id)
+    if discount is not None:
+        cart.discount = None  # the code was used by this order; the emptied cart starts without one
     order_repository.flush()
     events_service.order_event(EventType.ORDER_CREATED, order)
     movements = []
@@ -89,6 +97,48 @@ def _order_from_cart(cart, customer_id, data, actor_id):
         events_service.stock_changed(product, product.stock_quantity, after)
     stock_movement_repository.add_all(movements)
     return order
+
+
+def _shipping_address(user_id, data):
+    """The address to ship to: the one sent, a saved one by id, or the caller's default shipping address."""
+    if "shipping_address" in data:
+        return data["shipping_address"]
+    if "address_id" in data:
+        saved = address_service.own_address(user_id, data["address_id"])
+    else:
+        saved = address_service.default_shipping(user_id)
+        if saved is None:
+            raise ValidationFailed({"shipping_address": ["shipping_address is required"]})
+    return {"line1": saved.line1, "line2": saved.line2, "city": saved.city, "state": saved.state,
+            "postal_code": saved.postal_code, "country": saved.country}
+
+
+def _take_discount(discount, subtotal, customer_id):
+    """Re-check the cart's code and take one use of it; returns the amount off the subtotal."""
+    if discount is None:
+        return pricing.ZERO
+    try:
+        discount_service.check(discount, subtotal, customer_id)
+    except BadRequest as error:
+        if error.code != EXHAUSTED:
+            raise
+        raise Conflict(error.message, code=EXHAUSTED) from None
+    # The conditional UPDATE is the guard: of simultaneous checkouts only those within the limit get a use.
+    if not discount_repository.take_use(discount.id):
+        raise Conflict("This discount code has been used up", code=EXHAUSTED)
+    return pricing.discount_amount(discount, subtotal)
+
+
+def _shipping_price(code, country, subtotal):
+    """The chosen method's price for this destination, or None for the flat SHIPPING_COST."""
+    if code is None:
+        return None
+    return shipping_service.checkout_price(code, country, subtotal)[1]
+
+
+def _method_code(data):
+    code = data.get("shipping_method")
+    return code.lower() if code else None
 
 
 def _check_available(products, lines):

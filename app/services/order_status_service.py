@@ -5,7 +5,7 @@ from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, 
 from app.errors import Forbidden, InvalidTransition, NotFound
 from app.models import StockMovement
 from app.models.base import utcnow
-from app.repositories import order_repository, stock_movement_repository, stock_repository
+from app.repositories import discount_repository, order_repository, stock_movement_repository, stock_repository
 from app.services import audit_service, events_service, idempotency_service
 from app.services.order_service import visible_since
 from app.services.unit_of_work import unit_of_work
@@ -129,7 +129,7 @@ def delete_order(order_id, caller):
     with unit_of_work():
         order = _locked_order(order_id, caller)
         if order.holds_stock:
-            _return_stock(order, caller.id, reason=f"Order {order.order_number} deleted")
+            _release(order, caller.id, reason=f"Order {order.order_number} deleted")
         audit_service.record(caller, "order.delete", "order", order.id, audit_service.diff(
             audit_service.snapshot(order, ("order_number", *AUDITED_FIELDS, "total")), {}))
         order_repository.flush()  # the ledger rows go in before the order goes; their order_id then becomes null
@@ -159,7 +159,7 @@ def _locked_order(order_id, caller, customer_id=None):
 
 
 def _move(order, target, actor_id, event_type="status_changed", note=None):
-    """Apply one transition: stock goes back exactly once, when the order stops holding it."""
+    """Apply one transition: stock and the discount use go back exactly once, when the order stops holding them."""
     current = order.status
     if not can_move(current, target):
         raise InvalidTransition(f"Cannot change order status from {current} to {target}",
@@ -167,7 +167,7 @@ def _move(order, target, actor_id, event_type="status_changed", note=None):
     held = order.holds_stock
     order.status = target
     if held and not order.holds_stock:
-        _return_stock(order, actor_id)
+        _release(order, actor_id)
     stamp = TIMESTAMPS.get(target)
     if stamp and getattr(order, stamp) is None:
         setattr(order, stamp, utcnow())
@@ -184,6 +184,13 @@ def _audited(order):
 
 def _audit(caller, action, order, before):
     audit_service.record(caller, action, "order", order.id, audit_service.diff(before, _audited(order)))
+
+
+def _release(order, actor_id, reason=None):
+    """What an order stops holding: its stock and the use of its discount code."""
+    _return_stock(order, actor_id, reason)
+    if order.discount_id is not None:
+        discount_repository.give_back(order.discount_id)
 
 
 def _return_stock(order, actor_id, reason=None):
