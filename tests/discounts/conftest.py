@@ -1,4 +1,5 @@
 """Discount test helpers: the rules and the use counter called as the cart and checkout call them."""
+import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -66,3 +67,14 @@ def discount_row(in_app):
             return {column.name: getattr(discount, column.name) for column in Discount.__table__.columns}
         return in_app(row)
     return read
+
+
+def decimal_json(response):
+    """The response body with JSON numbers parsed as Decimal (exact money: 10.00 stays "10.00")."""
+    return json.loads(response.get_data(as_text=True), parse_float=Decimal)
+
+
+@pytest.fixture
+def discounts_stored(in_app):
+    """discounts_stored() -> the number of discount rows."""
+    return lambda: in_app(lambda: db.session.scalar(db.select(db.func.count(Discount.id))))
