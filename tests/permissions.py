@@ -132,6 +132,12 @@ PERMISSIONS = (
     Permission("GET", "/api/webhooks/<int:webhook_id>/deliveries", ADMIN, summary="A webhook's deliveries"),
     Permission("POST", "/api/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver", ADMIN,
                summary="Redeliver"),
+    # Discount codes
+    Permission("POST", "/api/discounts", ADMIN, summary="Create a discount code"),
+    Permission("GET", "/api/discounts", ADMIN, summary="List discount codes"),
+    Permission("GET", "/api/discounts/<int:discount_id>", ADMIN, summary="Get a discount code"),
+    Permission("PUT", "/api/discounts/<int:discount_id>", ADMIN, summary="Update a discount code"),
+    Permission("DELETE", "/api/discounts/<int:discount_id>", ADMIN, summary="Delete a discount code"),
     # Reports
     Permission("GET", "/api/reports/sales", MANAGEMENT, summary="Sales per day (managers: last 30 days)"),
     Permission("GET", "/api/reports/top-products", MANAGEMENT,

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.seed.accounts import seed_accounts
 from app.seed.catalog import seed_categories, seed_products
+from app.seed.discounts import seed_discounts
 from app.seed.orders import seed_orders
 from app.seed.shipping import seed_shipping_methods
 from app.services import events_service
@@ -33,5 +34,6 @@ def run_seed(reset=False, log=print):
         category_ids = seed_categories(log)
         seed_products(category_ids, rng, log)
         seed_shipping_methods(log)
+        seed_discounts(log)
         seed_orders(rng, log)
     log(f"seed finished in {time.perf_counter() - started:.1f}s")

@@ -8,7 +8,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from app import create_app
 from app.extensions import db
-from app.models import AuditEntry, Customer, Order, OutboxEvent, Product, StockMovement, User, Webhook, WebhookDelivery
+from app.models import (AuditEntry, Customer, Discount, Order, OutboxEvent, Product, StockMovement, User, Webhook,
+                        WebhookDelivery)
 from app.models.base import utcnow
 from app.services import product_service
 from tests.factories import make_category, make_order, make_product, make_user
@@ -295,6 +296,9 @@ def _seed_many(app, count=105):
             for i in range(count)])
         db.session.execute(insert(WebhookDelivery), [
             {"webhook_id": webhook.id, "event_id": f"evt_bulk{i:028d}", "available_at": now} for i in range(count)])
+        db.session.execute(insert(Discount), [
+            {"code": f"BULK{i:04d}", "kind": "fixed", "value": 1, "is_active": True, "times_used": 0}
+            for i in range(count)])
         customer.webhook_id = webhook.id
         db.session.commit()
         db.session.remove()
@@ -309,7 +313,8 @@ def test_every_list_endpoint_caps_per_page_at_100(app, client, admin):
                    if any(p["name"] == "per_page" for p in operations.get("get", {}).get("parameters", [])))
     assert set(paged) == {"/api/products", "/api/orders", "/api/orders/admin", "/api/users", "/api/users/customers",
                           "/api/users/employees", "/api/audit-log", "/api/products/{product_id}/stock-movements",
-                          "/api/products/admin", "/api/webhooks/{webhook_id}/deliveries"}
+                          "/api/products/admin", "/api/webhooks/{webhook_id}/deliveries",
+                          "/api/discounts"}
     for path in paged:
         headers = customer.headers if path == "/api/orders" else admin.headers
         for asked in (101, 1000, 10**9):

@@ -40,7 +40,8 @@ def _request(permission, world, actor):
     ids = {"user_id": world.victim.id, "product_id": world.product, "category_id": world.empty_category,
            "parent_id": world.category, "order_id": world.order, "slug": "no-such-slug",
            "name": "no-such-image.png", "path:filename": "swagger-ui/swagger-ui.css", "webhook_id": 999999,
-           "delivery_id": 999999, "address_id": 999999, "method_id": 999999}
+           "delivery_id": 999999, "address_id": 999999, "method_id": 999999,
+           "discount_id": 999999}
     path = re.sub(r"<(?:int:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), permission.rule)
     bodies = {
         ("POST", "/api/auth/register"): {"email": f"new{n}@example.com", "username": f"new_user{n}",
@@ -77,6 +78,8 @@ def _request(permission, world, actor):
         ("POST", "/api/orders/<int:order_id>/ship"): {"tracking_number": "TRK-1"},
         ("POST", "/api/orders/<int:order_id>/notes"): {"notes": "Called the customer"},
         ("POST", "/api/orders/<int:order_id>/refund"): {"reason": "Damaged in transit"},
+        ("POST", "/api/discounts"): {"code": f"MTX{n}", "kind": "fixed", "value": "1.00"},
+        ("PUT", "/api/discounts/<int:discount_id>"): {"value": "2.00"},
     }
     token = None if actor is None else actor.refresh_token if permission.token == "refresh" else actor.access_token
     kwargs = {"method": permission.method, "headers": bearer(token) if token else {}}
