@@ -77,6 +77,8 @@ PERMISSIONS = (
                summary="Delete an own address"),
     # Products
     Permission("GET", "/api/products", EVERYONE, summary="List products"),
+    Permission("GET", "/api/products/facets", EVERYONE,
+               summary="Facets of a product search: categories, in stock, price range"),
     Permission("GET", "/api/products/<int:product_id>", EVERYONE,
                summary="Get a product (inactive ones: manager, admin)"),
     Permission("POST", "/api/products/add", MANAGEMENT, summary="Add a product"),

@@ -4,11 +4,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.models.search_index import include_object
 
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         assert compare_metadata(context, db.metadata) == []
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Product
-from app.repositories import category_repository
+from app.repositories import category_repository, search_repository
 from app.repositories.slugs import free_slug
 from app.repositories.uniqueness import taken
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
@@ -31,13 +31,22 @@ def count(filters):
     return db.session.scalar(select(func.count(Product.id)).where(*_conditions(filters)))
 
 
+def conditions(filters):
+    """The WHERE conditions of filters, as count() and list_page() apply them (for other queries on products)."""
+    return list(_conditions(filters))
+
+
 def list_page(filters, page, per_page, total):
     """A page of products matching filters (the keys of ProductQueryArgs or StaffProductQueryArgs); total from count().
 
     Without an is_active key only active products match (the public catalog); is_active None matches every product.
+    A "search" key (a SearchPlan) keeps its matches; sort "relevance" orders them by search_repository.relevance().
     """
     stmt, column, descending = _filtered(filters)
-    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
+    if filters["sort"] == "relevance":
+        stmt = stmt.order_by(*search_repository.relevance(filters["search"]), Product.id)
+    else:
+        stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
     pagination.total = total
     return pagination
@@ -62,7 +71,7 @@ def _filtered(filters):
     stmt = select(Product)
     for condition in _conditions(filters):
         stmt = stmt.where(condition)
-    return stmt, SORT_COLUMNS[filters["sort"].lstrip("-")], filters["sort"].startswith("-")
+    return stmt, SORT_COLUMNS.get(filters["sort"].lstrip("-")), filters["sort"].startswith("-")
 
 
 def _conditions(filters):
@@ -88,6 +97,8 @@ def _conditions(filters):
         yield Product.stock_quantity <= threshold if filters["low_stock"] else Product.stock_quantity > threshold
     if filters.get("stock_max") is not None:
         yield Product.stock_quantity <= filters["stock_max"]
+    if filters.get("search") is not None:
+        yield search_repository.matches(filters["search"])
     search_type, value = filters.get("search_type"), filters.get("search_value")
     if search_type and value:
         if search_type == "name":

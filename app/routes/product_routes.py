@@ -9,8 +9,9 @@ from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreat
                                  ProductQueryArgs, ProductSchema, ProductUpdateSchema, ProductWithCategorySchema,
                                  StaffProductQueryArgs)
 from app.schemas.product_csv import CsvImportArgs, CsvUploadSchema, ProductImportSchema
+from app.schemas.search import ProductFacetArgs, ProductFacetsSchema
 from app.security import optional_caller
-from app.services import image_service, product_admin_service, product_csv_service, product_service
+from app.services import image_service, product_admin_service, product_csv_service, product_service, search_service
 from app.utils.decorators import admin_only, manager_required
 from app.utils.cursor import page_or_keyset_result
 
@@ -25,6 +26,15 @@ uploads_blp = Blueprint("uploads", __name__, description="Uploaded product image
 def list_products(args):
     """List active products: filters, search, sort and pagination."""
     return page_or_keyset_result("products", product_service.list_products(args))
+
+
+@blp.route("/facets", methods=["GET"])
+@catalog_read
+@blp.arguments(ProductFacetArgs, location="query")
+@blp.response(200, ProductFacetsSchema)
+def product_facets(args):
+    """Counts of the active products matching the list's filters and q: per category, in stock, price range."""
+    return search_service.facets(args)
 
 
 @blp.route("/admin", methods=["GET"])

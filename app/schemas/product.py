@@ -2,7 +2,7 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from app.models.base import MAX_ID
 from app.schemas.category import CategorySchema, not_blank
@@ -11,7 +11,8 @@ from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
 SEARCH_TYPES = ("id", "sku", "slug", "barcode", "category_id", "name")
-SORTS = ("price", "-price", "name", "-name", "created_at", "-created_at")
+SORTS = ("relevance", "price", "-price", "name", "-name", "created_at", "-created_at")
+MAX_QUERY = 200
 STAFF_SORTS = (*SORTS, "stock", "-stock")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
 _STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/+-]+$")
@@ -147,7 +148,11 @@ class ProductQueryArgs(PageArgs):
     in_stock = fields.Boolean()
     search_type = fields.String(validate=validate.Length(max=20))
     search_value = fields.String(validate=validate.Length(max=200))
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(SORTS))
+    q = fields.String(validate=validate.Length(max=MAX_QUERY), metadata={"description": (
+        "Full-text search over name, description, SKU, barcode and category name; an exact SKU or barcode "
+        "comes first, then name matches, then the rest; one typo is forgiven in words of 5+ letters.")})
+    sort = fields.String(validate=validate.OneOf(SORTS), metadata={
+        "description": "Default: relevance with q, -created_at without (relevance without q is -created_at)"})
     min_price = fields.Decimal(allow_nan=False, validate=money_value())
     max_price = fields.Decimal(allow_nan=False, validate=money_value())
     after = fields.String(validate=validate.Length(max=500), metadata={"description": (
@@ -165,6 +170,20 @@ class ProductQueryArgs(PageArgs):
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
             raise ValidationError("Must not be greater than max_price.", "min_price")
+        searching = bool((data.get("q") or "").strip())
+        if data.get("after") is not None and searching and data.get("sort", "relevance") == "relevance":
+            raise ValidationError("Relevance order pages by number: use page, or another sort.", "after")
+
+    @post_load
+    def search_and_sort(self, data, **kwargs):
+        """A blank q is no search; relevance is the default order of a search and means nothing without one."""
+        q = (data.pop("q", None) or "").strip()
+        if q:
+            data["q"] = q
+        sort = data.get("sort")
+        if sort is None or (sort == "relevance" and not q):
+            data["sort"] = "relevance" if q and sort is None else "-created_at"
+        return data
 
 
 class StaffProductQueryArgs(ProductQueryArgs):
@@ -174,7 +193,7 @@ class StaffProductQueryArgs(ProductQueryArgs):
     low_stock = fields.Boolean(metadata={
         "description": "true: stock at or below LOW_STOCK_THRESHOLD; false: above it"})
     stock_max = fields.Integer(validate=validate.Range(min=0, max=MAX_ID))
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(STAFF_SORTS))
+    sort = fields.String(validate=validate.OneOf(STAFF_SORTS))
 
 
 class ImageUploadSchema(Schema):

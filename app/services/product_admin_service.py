@@ -2,11 +2,12 @@
 from flask import current_app
 
 from app.repositories import product_repository
+from app.services import search_service
 
 
 def list_all_products(args):
     """A page of products for StaffProductQueryArgs, inactive ones included unless is_active says otherwise."""
-    filters = {**args, "low_stock_threshold": current_app.config["LOW_STOCK_THRESHOLD"]}
+    filters = search_service.with_search({**args, "low_stock_threshold": current_app.config["LOW_STOCK_THRESHOLD"]})
     total = product_repository.count(filters)
     if filters.get("after") is not None:
         return product_repository.list_after(filters, filters["after"], per_page=filters["per_page"], total=total)

@@ -8,7 +8,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.catalog_cache import catalog_memo
 from app.models import Product
 from app.repositories import category_repository, product_repository, stock_movement_repository, stock_repository
-from app.services import audit_service, events_service
+from app.services import audit_service, events_service, search_service
 from app.services.unit_of_work import unit_of_work
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
@@ -16,6 +16,7 @@ PAGING_ARGS = ("page", "per_page", "after", "sort")
 
 def list_products(args):
     """A page of active products for the query arguments of ProductQueryArgs (by page number or after a cursor)."""
+    args = search_service.with_search(args)
     total = _total(args)
     if args.get("after") is not None:
         return product_repository.list_after(args, args["after"], per_page=args["per_page"], total=total)

@@ -1,0 +1,23 @@
+"""The search index (migration 0010): database objects the models do not describe, which schema comparisons skip.
+
+SQLite: the FTS5 table products_search (and its shadow tables), its fts5vocab table and the triggers.
+PostgreSQL: products.search_vector with its GIN index, the search_words table and the triggers.
+"""
+SEARCH_TABLES = frozenset({"search_words"})
+SEARCH_COLUMNS = frozenset({("products", "search_vector")})
+SEARCH_INDEXES = frozenset({"ix_products_search", "ix_search_words_trgm"})
+
+
+def is_search_object(name, type_, table_name=None):
+    """True for an object of the search index, which the models leave to migration 0010."""
+    if type_ == "table":
+        return name in SEARCH_TABLES or name.startswith("products_search")
+    if type_ == "column":
+        return (table_name, name) in SEARCH_COLUMNS
+    return type_ == "index" and name in SEARCH_INDEXES
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Alembic's include_object hook: compare and autogenerate everything but the search index."""
+    table = getattr(obj, "table", None)
+    return not is_search_object(name, type_, getattr(table, "name", None))

@@ -1,0 +1,146 @@
+"""Queries on the search index (migration 0010): matching, relevance tiers, typo candidates and facets.
+
+A SearchPlan (app/services/search_service.py) is rendered here per database: an FTS5 MATCH expression on SQLite,
+a to_tsquery text on PostgreSQL, substring matches elsewhere. Words reach both as runs of letters and digits
+only, quoted, so no input is ever read as query syntax.
+"""
+from sqlalchemy import Integer, and_, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+
+from app.extensions import db
+from app.models import Category, Product
+
+# Relevance tiers: an exact SKU or barcode, every word in the name, every word in name / codes / category, the rest.
+EXACT, NAME, FIELDS, ANYWHERE = 0, 1, 2, 3
+# One statement may hold a MATCH per tier: each gets its own parameter name.
+_FTS_HITS = {tier: text(f"SELECT rowid FROM products_search WHERE products_search MATCH :match_{tier}")
+             for tier in (NAME, FIELDS, ANYWHERE)}
+_FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
+_PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
+_SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
+_PG_TRIGRAM_FLOOR = 0.15  # below every word one edit from a word of 5+ letters; the edit distance decides after
+_NEAR_LIMIT = 200
+
+
+def matches(plan):
+    """The condition on Product of the products the plan finds: every word (or a typo alternative) or the code."""
+    exact = _exact(plan)
+    if not plan.terms:
+        return exact
+    dialect = _dialect()
+    if dialect == "sqlite":
+        return or_(exact, Product.id.in_(_fts_ids(plan, ANYWHERE)))
+    if dialect == "postgresql":
+        return or_(exact, _tsquery_match(plan, ANYWHERE))
+    return or_(exact, and_(*[_substring(term) for term in plan.terms]))
+
+
+def relevance(plan):
+    """ORDER BY terms of the plan's relevance: the tier, then shorter names first (the closer fit)."""
+    dialect = _dialect()
+    if not plan.terms or dialect not in ("sqlite", "postgresql"):
+        tiers = [(_exact(plan), EXACT)]
+    elif dialect == "sqlite":
+        tiers = [(_exact(plan), EXACT), (Product.id.in_(_fts_ids(plan, NAME)), NAME),
+                 (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
+    else:
+        tiers = [(_exact(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
+    return [case(*tiers, else_=ANYWHERE), func.length(Product.name)]
+
+
+def has_prefix(word):
+    """True when some indexed word starts with word (products of every state: the index holds them all)."""
+    if _dialect() == "sqlite":
+        return db.session.execute(text(
+            "SELECT 1 FROM products_search_terms WHERE term >= :low AND term < :high LIMIT 1"),
+            {"low": word, "high": word + "\U0010ffff"}).first() is not None
+    if _dialect() == "postgresql":
+        return db.session.execute(text(
+            "SELECT 1 FROM products WHERE search_vector @@ to_tsquery('simple', :query) LIMIT 1"),
+            {"query": f"'{word}':*"}).first() is not None
+    return True  # no index to suggest from
+
+
+def words_near(word, head_edits):
+    """Indexed words that may be one edit from word: a superset for the caller to filter by edit distance.
+
+    SQLite: the words sharing its first two letters, and those of head_edits (the edits of those letters) that
+    exist. PostgreSQL: the words trigram-similar to it (pg_trgm over search_words).
+    """
+    dialect = _dialect()
+    if dialect == "sqlite":
+        lookup = text("SELECT term FROM products_search_terms WHERE (term >= :low AND term < :high "
+                      "AND length(term) BETWEEN :shortest AND :longest) OR term IN :edits LIMIT :limit"
+                      ).bindparams(bindparam("edits", expanding=True))
+        return db.session.scalars(lookup, {"low": word[:2], "high": word[:2] + "\U0010ffff", "edits": head_edits,
+                                           "shortest": len(word) - 1, "longest": len(word) + 1,
+                                           "limit": _NEAR_LIMIT}).all()
+    if dialect == "postgresql":
+        db.session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {_PG_TRIGRAM_FLOOR}"))
+        return db.session.scalars(text(
+            "SELECT word FROM search_words WHERE word % :word AND length(word) BETWEEN :shortest AND :longest "
+            "ORDER BY similarity(word, :word) DESC, word LIMIT :limit"),
+            {"word": word, "shortest": len(word) - 1, "longest": len(word) + 1, "limit": _NEAR_LIMIT}).all()
+    return []
+
+
+def category_counts(conditions):
+    """[{id, name, count}] of the categories of the products matching conditions, the largest first."""
+    counted = func.count(Product.id).label("count")
+    rows = db.session.execute(
+        select(Category.id, Category.name, counted).join(Product, Product.category_id == Category.id)
+        .where(*conditions).group_by(Category.id, Category.name).order_by(counted.desc(), Category.name, Category.id))
+    return [{"id": row.id, "name": row.name, "count": row.count} for row in rows]
+
+
+def summary(conditions):
+    """{total, in_stock, price: {min, max}} of the products matching conditions (prices None when none match)."""
+    in_stock = func.coalesce(func.sum(case((Product.stock_quantity > 0, 1), else_=0)), 0)
+    row = db.session.execute(select(func.count(Product.id), in_stock.cast(Integer), func.min(Product.price),
+                                    func.max(Product.price)).where(*conditions)).one()
+    return {"total": row[0], "in_stock": row[1], "price": {"min": row[2], "max": row[3]}}
+
+
+def _dialect():
+    return db.session.get_bind().dialect.name
+
+
+def _exact(plan):
+    codes = sorted({plan.text, plan.text.upper(), plan.text.lower()})
+    return or_(Product.sku.in_(codes), Product.barcode.in_(codes))
+
+
+def _fts_ids(plan, tier):
+    expression = " AND ".join(_fts_term(term) for term in plan.terms)
+    if tier in _FTS_FIELDS:
+        expression = f"{_FTS_FIELDS[tier]} : ({expression})"
+    return _FTS_HITS[tier].bindparams(**{f"match_{tier}": expression}).columns(rowid=Integer)
+
+
+def _fts_term(term):
+    words = [f'"{term.word}"' + ("*" if term.prefix else ""), *(f'"{word}"' for word in term.alternatives)]
+    return f"({' OR '.join(words)})"
+
+
+def _tsquery_match(plan, tier):
+    weights = _PG_WEIGHTS[tier]
+    query = " & ".join(_tsquery_term(term, weights) for term in plan.terms)
+    return _SEARCH_VECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
+
+
+def _tsquery_term(term, weights):
+    words = [_tsquery_word(term.word, term.prefix, weights),
+             *(_tsquery_word(word, False, weights) for word in term.alternatives)]
+    return f"({' | '.join(words)})"
+
+
+def _tsquery_word(word, prefix, weights):
+    """'word', 'word':* or 'word':*AB: a quoted lexeme (letters and digits only), prefix and weight marks."""
+    marks = ("*" if prefix else "") + weights
+    return f"'{word}'" + (f":{marks}" if marks else "")
+
+
+def _substring(term):
+    return or_(*[column.icontains(word, autoescape=True) for column in (Product.name, Product.description, Product.sku)
+                 for word in (term.word, *term.alternatives)])
+
