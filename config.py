@@ -161,6 +161,7 @@ class Config:
     OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", 1))  # how often a worker polls for due rows
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", 30))  # first retry of an event; then doubling
     IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", 24))  # stored answers purged after
+    GUEST_CART_TTL_DAYS = int(os.environ.get("GUEST_CART_TTL_DAYS", 30))  # guest carts untouched this long purged
 
     # E-mail through Flask-Mail; with no MAIL_SERVER the mails are written to the log instead.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

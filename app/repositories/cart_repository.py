@@ -1,4 +1,4 @@
-"""Queries on carts and their lines."""
+"""Queries on carts and their lines; a cart belongs to a customer profile or to a guest's token hash."""
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -10,29 +10,46 @@ from app.models.base import utcnow
 
 def _with_lines():
     # Plain outer joins: SQLite materializes a nested "LEFT JOIN (a JOIN b)" by scanning every cart line.
-    return joinedload(Cart.items).joinedload(CartItem.product)
+    return joinedload(Cart.items).joinedload(CartItem.product), joinedload(Cart.discount)
 
 
-def get_for_customer(customer_id):
-    """The customer's cart with its lines and their products, in one statement whatever the size."""
+def _get(owned):
     return db.session.scalars(
-        select(Cart).where(Cart.customer_id == customer_id).options(_with_lines())
-        .execution_options(populate_existing=True)
+        select(Cart).where(owned).options(*_with_lines()).execution_options(populate_existing=True)
     ).unique().first()
 
 
-def lock_for_customer(customer_id):
-    """Touch the customer's cart as the transaction's first write, so writers of one cart run one at a time.
+def _lock(owned):
+    """Touch the cart as the transaction's first write, so writers of one cart run one at a time.
 
     On PostgreSQL the UPDATE holds the row lock until commit; on SQLite the first write takes the database
     write lock (waiting through busy_timeout), and reads after it see the latest commit. Returns the cart
-    with its lines, or None when the customer has none.
+    with its lines, or None when there is none.
     """
     result = db.session.execute(
-        update(Cart).where(Cart.customer_id == customer_id).values(updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        update(Cart).where(owned).values(updated_at=utcnow()).execution_options(synchronize_session=False)
     )
-    return get_for_customer(customer_id) if result.rowcount else None
+    return _get(owned) if result.rowcount else None
+
+
+def get_for_customer(customer_id):
+    """The customer's cart with its lines, their products and its discount, in one statement whatever the size."""
+    return _get(Cart.customer_id == customer_id)
+
+
+def get_for_guest(token_hash):
+    """The guest cart of a token hash, loaded like get_for_customer."""
+    return _get(Cart.guest_token_hash == token_hash)
+
+
+def lock_for_customer(customer_id):
+    """The customer's cart, locked (see _lock), or None when the customer has none."""
+    return _lock(Cart.customer_id == customer_id)
+
+
+def lock_for_guest(token_hash):
+    """The guest cart of a token hash, locked (see _lock), or None when it is unknown, merged or purged."""
+    return _lock(Cart.guest_token_hash == token_hash)
 
 
 def lock_or_add_for_customer(customer_id):
@@ -48,6 +65,18 @@ def lock_or_add_for_customer(customer_id):
     return lock_for_customer(customer_id)
 
 
+def add_guest(token_hash):
+    cart = Cart(guest_token_hash=token_hash)
+    db.session.add(cart)
+    db.session.flush()
+    return cart
+
+
+def delete_cart(cart):
+    """Delete a cart with its lines."""
+    db.session.delete(cart)
+
+
 def add_line(cart, product, quantity):
     line = CartItem(cart=cart, product=product, quantity=quantity)
     db.session.add(line)
@@ -57,3 +86,11 @@ def add_line(cart, product, quantity):
 def delete_lines(cart_id):
     db.session.execute(delete(CartItem).where(CartItem.cart_id == cart_id).execution_options(
         synchronize_session=False))
+
+
+def purge_guests_touched_before(moment):
+    """Delete the guest carts untouched since moment (their lines go by ON DELETE CASCADE); returns how many."""
+    return db.session.execute(
+        delete(Cart).where(Cart.guest_token_hash.is_not(None), Cart.updated_at < moment)
+        .execution_options(synchronize_session=False)
+    ).rowcount

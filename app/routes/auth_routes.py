@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from app.extensions import limiter
 from app.openapi import Blueprint
+from app.routes.cart_routes import CART_TOKEN_HEADER, cart_token
 from app.schemas.auth import (AccessTokenSchema, ChangePasswordSchema, ForgotPasswordSchema, LoginResponseSchema,
                               LoginSchema, LogoutSchema, PasswordChangedSchema, RegisterResponseSchema, RegisterSchema,
                               ResetPasswordSchema, VerifyEmailSchema)
@@ -17,26 +18,30 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Registrat
 
 BEARER = [{"bearerAuth": []}]
 BAD_TOKEN = "Invalid input, or an unknown, used or expired token (code INVALID_TOKEN)"
+# A customer signing in or up takes their guest cart along; the header never changes the answer.
+MERGE_CART = {"in": "header", "name": CART_TOKEN_HEADER, "required": False, "schema": {"type": "string"},
+              "description": "A guest cart's token: its cart is merged into the customer's cart"}
 
 
 @blp.route("/register", methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
-@blp.doc(security=[{}, *BEARER])
+@blp.doc(security=[{}, *BEARER], parameters=[MERGE_CART])
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegisterResponseSchema)
 def register(data):
     """Register a customer (public) or, with an admin token, an account of any role."""
-    user = auth_service.register(data, optional_caller())
+    user = auth_service.register(data, optional_caller(), cart_token=cart_token())
     return {"message": "User registered successfully", "user": user, "profile": user.profile}
 
 
 @blp.route("/login", methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@blp.doc(parameters=[MERGE_CART])
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResponseSchema)
 def login(data):
     """Log in with email or username; returns an access and a refresh token."""
-    return auth_service.login(data["email_or_username"], data["password"])
+    return auth_service.login(data["email_or_username"], data["password"], cart_token=cart_token())
 
 
 @blp.route("/refresh", methods=["POST"])

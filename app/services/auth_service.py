@@ -9,30 +9,36 @@ from app.enums import EventType, UserRole
 from app.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
 from app.repositories import revoked_token_repository, user_repository
 from app.security import issue_access_token, issue_refresh_token
-from app.services import events_service, user_admin_service, user_service
+from app.services import cart_service, events_service, user_admin_service, user_service
 from app.services.unit_of_work import unit_of_work
 from app.utils.passwords import dummy_verify, hash_password, verify_password
 
 INVALID_CREDENTIALS = "Invalid credentials or inactive account"
 
 
-def register(data, caller=None):
-    """Public sign-up creates a customer; an admin caller may create any role. Returns the new user."""
+def register(data, caller=None, cart_token=None):
+    """Public sign-up creates a customer (taking the guest cart of cart_token along); an admin caller may create
+    any role. Returns the new user."""
     role = data.get("role") or UserRole.CUSTOMER
     if role != UserRole.CUSTOMER and (caller is None or caller.role != UserRole.ADMIN):
         raise Forbidden("Public registration is limited to customer accounts only")
     admin = caller if caller is not None and caller.role == UserRole.ADMIN else None
-    return user_admin_service.create_user(data, role, actor=admin)  # an admin's creation is audited
+    user = user_admin_service.create_user(data, role, actor=admin)  # an admin's creation is audited
+    if admin is None:
+        _take_guest_cart(user, cart_token)
+    return user
 
 
-def login(identifier, password):
-    """Tokens for valid credentials of an active account; one answer for every kind of failure."""
+def login(identifier, password, cart_token=None):
+    """Tokens for valid credentials of an active account; one answer for every kind of failure. A customer's
+    login takes the guest cart of cart_token along."""
     user = user_repository.get_by_login(identifier)
     if user is None:
         dummy_verify(password)  # a missing account costs as much time as a wrong password
         raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
     if not verify_password(user.password_hash, password) or not user.is_active:
         raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+    _take_guest_cart(user, cart_token)
     return {"access_token": issue_access_token(user), "refresh_token": issue_refresh_token(user), "user": user}
 
 
@@ -80,3 +86,9 @@ def _own_refresh_claims(user, token):
     if not claims or claims.get("type") != "refresh" or claims.get("sub") != str(user.id):
         raise ValidationFailed({"refresh_token": ["Not a refresh token of this account"]})
     return claims
+
+
+def _take_guest_cart(user, cart_token):
+    # Staff carts are not merged: a guest cart is a shopper's; an unknown token changes nothing and fails nothing.
+    if cart_token is not None and user.role == UserRole.CUSTOMER and user.customer is not None:
+        cart_service.merge_guest_cart(cart_token, user.customer.id)

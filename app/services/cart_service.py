@@ -1,13 +1,49 @@
-"""The caller's cart: one per customer profile, lines of 1 to 100 units, prices read live."""
-from app.errors import Conflict, InsufficientStock, NotFound
+"""Carts: one per customer profile or per guest token, lines of 1 to 100 units, prices read live.
+
+A cart's owner is the authenticated Caller (its customer profile's cart) or a Guest (the cart of an X-Cart-Token).
+"""
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from app.errors import BadRequest, Conflict, InsufficientStock, NotFound
 from app.repositories import cart_repository, customer_repository, stock_repository
 from app.schemas.cart import MAX_QUANTITY
+from app.services import discount_service
 from app.services.unit_of_work import unit_of_work
 
+TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32): 32 random bytes, 43 characters
 
-def get_cart(caller):
-    """The caller's cart with lines and products, or None when they never had one."""
-    return cart_repository.get_for_customer(caller.customer_id) if caller.customer_id else None
+
+@dataclass(frozen=True)
+class Guest:
+    """A cart owner without an account: the SHA-256 (hex) of the cart token it presented."""
+
+    token_hash: str
+
+
+def create_guest_cart():
+    """A new empty guest cart; returns its token, which only the caller ever holds (its SHA-256 is stored)."""
+    token = secrets.token_urlsafe(32)
+    with unit_of_work():
+        cart_repository.add_guest(_digest(token))
+    return token
+
+
+def guest(token):
+    """The Guest of a cart token; a malformed one is answered like an unknown one (404 CART_NOT_FOUND)."""
+    token_hash = _token_hash(token)
+    if token_hash is None:
+        raise _cart_not_found()
+    return Guest(token_hash)
+
+
+def get_cart(owner):
+    """The owner's cart with lines and products, or None when an account never had one."""
+    if isinstance(owner, Guest):
+        return _known(cart_repository.get_for_guest(owner.token_hash))
+    return cart_repository.get_for_customer(owner.customer_id) if owner.customer_id else None
 
 
 def customer_id_of(caller):
@@ -15,11 +51,10 @@ def customer_id_of(caller):
     return caller.customer_id or customer_repository.add_for_user(caller.id).id
 
 
-def add_item(caller, product_id, quantity):
+def add_item(owner, product_id, quantity):
     """Add quantity of a product (to its line if there is one); returns the cart."""
     with unit_of_work():
-        customer_id = customer_id_of(caller)
-        cart = cart_repository.lock_or_add_for_customer(customer_id)
+        cart = _lock_or_add(owner)
         product = _available_product(product_id)
         line = _line(cart, product_id)
         in_cart = line.quantity if line else 0
@@ -37,11 +72,11 @@ def add_item(caller, product_id, quantity):
     return cart
 
 
-def update_item(caller, product_id, quantity):
+def update_item(owner, product_id, quantity):
     """Set the absolute quantity of a product's line; returns the cart."""
     with unit_of_work():
-        cart = _locked_cart(caller)
-        line = _line(cart, product_id)
+        cart = _lock(owner)
+        line = _line(cart, product_id) if cart else None
         if line is None:
             raise NotFound("Item not in cart")
         product = _available_product(product_id)
@@ -51,32 +86,48 @@ def update_item(caller, product_id, quantity):
     return cart
 
 
-def remove_item(caller, product_id):
+def remove_item(owner, product_id):
     """Remove a product's line; returns the cart."""
     with unit_of_work():
-        cart = _locked_cart(caller)
-        line = _line(cart, product_id)
+        cart = _lock(owner)
+        line = _line(cart, product_id) if cart else None
         if line is None:
             raise NotFound("Item not in cart")
         cart.items.remove(line)
     return cart
 
 
-def clear_cart(caller):
-    """Delete every line but keep the cart; returns it, or None when there is no cart."""
-    if caller.customer_id is None:
-        return None
+def clear_cart(owner):
+    """Delete every line but keep the cart (and its discount); returns it, or None when there is no cart."""
     with unit_of_work():
-        cart = cart_repository.lock_for_customer(caller.customer_id)
-        if cart is None:
-            return None
-        cart.items.clear()
+        cart = _lock(owner)
+        if cart is not None:
+            cart.items.clear()
     return cart
 
 
-def checkout_problem(caller):
+def attach_discount(owner, code):
+    """Attach a discount code valid for the cart now (400 with the reason code when not); returns the cart."""
+    with unit_of_work():
+        cart = _lock(owner)
+        if cart is None or not cart.items:
+            raise BadRequest("Cart is empty")
+        cart.discount = discount_service.applicable(code, cart.subtotal, customer_id=_customer_id(owner))
+    return cart
+
+
+def detach_discount(owner):
+    """Remove the cart's discount code, if any; returns the cart, or None when there is no cart."""
+    with unit_of_work():
+        cart = _lock(owner)
+        if cart is not None and cart.discount_id is not None:
+            cart.discount = None
+    return cart
+
+
+def checkout_problem(owner):
     """Why the cart cannot be checked out now, or None when it can."""
-    cart = get_cart(caller)
+    cart = get_cart(owner)
     if cart is None or not cart.items:
         return "Cart is empty"
     for line in cart.items:
@@ -88,11 +139,80 @@ def checkout_problem(caller):
     return None
 
 
-def _locked_cart(caller):
-    cart = cart_repository.lock_for_customer(caller.customer_id) if caller.customer_id else None
+def merge_guest_cart(token, customer_id):
+    """Move the guest cart of a token into the customer's cart and delete it; returns whether there was one.
+
+    Quantities of one product add up, capped at its stock and at 100, never below what the account's line held;
+    lines of products no longer sold are dropped; the guest's discount is kept when the account's cart has none.
+    An unknown, merged or malformed token changes nothing.
+    """
+    token_hash = _token_hash(token)
+    if token_hash is None:
+        return False
+    with unit_of_work():
+        # First write: of two merges of one token, the second waits here and then finds no cart.
+        guest_cart = cart_repository.lock_for_guest(token_hash)
+        if guest_cart is None:
+            return False
+        if guest_cart.items or guest_cart.discount is not None:
+            cart = cart_repository.lock_or_add_for_customer(customer_id)
+            _merge_lines(cart, guest_cart.items)
+            if cart.discount is None:
+                cart.discount = guest_cart.discount
+        cart_repository.delete_cart(guest_cart)
+    return True
+
+
+def _merge_lines(cart, guest_lines):
+    for guest_line in guest_lines:
+        product = guest_line.product
+        if not product.is_active:
+            continue
+        line = _line(cart, product.id)
+        in_cart = line.quantity if line else 0
+        quantity = min(in_cart + guest_line.quantity, product.stock_quantity, MAX_QUANTITY)
+        if quantity <= in_cart:
+            continue
+        if line:
+            line.quantity = quantity
+        else:
+            cart_repository.add_line(cart, product, quantity)
+
+
+def _lock(owner):
+    """The owner's cart, locked; None when an account has none (an unknown guest cart is a 404)."""
+    if isinstance(owner, Guest):
+        return _known(cart_repository.lock_for_guest(owner.token_hash))
+    return cart_repository.lock_for_customer(owner.customer_id) if owner.customer_id else None
+
+
+def _lock_or_add(owner):
+    """The owner's cart, locked; an account's is created on first use (a guest's exists from the start)."""
+    if isinstance(owner, Guest):
+        return _lock(owner)
+    return cart_repository.lock_or_add_for_customer(customer_id_of(owner))
+
+
+def _customer_id(owner):
+    return None if isinstance(owner, Guest) else owner.customer_id
+
+
+def _known(cart):
     if cart is None:
-        raise NotFound("Item not in cart")
+        raise _cart_not_found()
     return cart
+
+
+def _cart_not_found():
+    return NotFound("Cart not found", code="CART_NOT_FOUND")
+
+
+def _token_hash(token):
+    return _digest(token) if isinstance(token, str) and TOKEN_FORMAT.fullmatch(token) else None
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def _available_product(product_id):

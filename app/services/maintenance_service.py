@@ -1,11 +1,12 @@
-"""Periodic clean-up: rows kept only for a while (stored idempotent answers, revocations, mailed tokens, events)."""
+"""Periodic clean-up: rows kept only for a while (stored idempotent answers, revocations, mailed tokens, events,
+abandoned guest carts)."""
 from datetime import timedelta
 
 from flask import current_app
 
 from app.models.base import utcnow
-from app.repositories import account_token_repository, idempotency_repository, outbox_repository, \
-    revoked_token_repository
+from app.repositories import (account_token_repository, cart_repository, idempotency_repository, outbox_repository,
+                              revoked_token_repository)
 from app.services.unit_of_work import unit_of_work
 
 
@@ -19,4 +20,6 @@ def purge():
             "revoked_tokens": revoked_token_repository.purge_expired(now),
             "account_tokens": account_token_repository.purge_expired(now),
             "outbox_events": outbox_repository.purge_dispatched(now - timedelta(days=config["OUTBOX_RETENTION_DAYS"])),
+            "guest_carts": cart_repository.purge_guests_touched_before(
+                now - timedelta(days=config["GUEST_CART_TTL_DAYS"])),
         }
