@@ -106,6 +106,10 @@ PERMISSIONS = (
     Permission("DELETE", "/api/cart/items/<int:product_id>", SIGNED_IN, own="self", summary="Remove a cart line"),
     Permission("POST", "/api/cart/clear", SIGNED_IN, own="self", summary="Empty own cart"),
     Permission("GET", "/api/cart/validate", SIGNED_IN, own="self", summary="Check own cart"),
+    Permission("POST", "/api/cart/discount", SIGNED_IN, own="self", summary="Attach a discount code to own cart"),
+    Permission("DELETE", "/api/cart/discount", SIGNED_IN, own="self", summary="Remove own cart's discount code"),
+    # A guest's cart routes are the rows above with X-Cart-Token instead of a bearer token (tests/cart).
+    Permission("POST", "/api/cart/guest", EVERYONE, summary="Open a guest cart"),
     # Orders
     Permission("POST", "/api/orders", SIGNED_IN, own="self", summary="Check out own cart"),
     Permission("GET", "/api/orders", CUSTOMER, own="self", summary="List own orders"),

@@ -47,7 +47,8 @@ def test_purge_keeps_what_is_still_of_use(app, customer):
     add_rows(app, customer.id)
     with app.app_context():
         counts = maintenance_service.purge()
-    assert counts == {"idempotency_records": 1, "revoked_tokens": 1, "account_tokens": 1, "outbox_events": 1}
+    assert counts == {"idempotency_records": 1, "revoked_tokens": 1, "account_tokens": 1, "outbox_events": 1,
+                      "guest_carts": 0}  # guest carts: tests/cart/test_guest_cart_purge.py
     assert remaining(app) == (["evt_recent", "evt_undelivered"], ["live"], ["new"], ["b" * 64])
 
 
@@ -56,4 +57,5 @@ def test_flask_purge_prints_the_counts(app, runner, customer):
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0
     assert result.output.splitlines() == ["idempotency_records: 1 deleted", "revoked_tokens: 1 deleted",
-                                          "account_tokens: 1 deleted", "outbox_events: 1 deleted"]
+                                          "account_tokens: 1 deleted", "outbox_events: 1 deleted",
+                                          "guest_carts: 0 deleted"]
