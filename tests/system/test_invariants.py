@@ -5,15 +5,19 @@ connection) and is repeated ROUNDS times. The in-process race tests (tests/order
 tests/users/test_last_admin_race.py) line requests up inside the app; these go through sockets, workers and
 separate processes' connection pools. No oversell is not repeated here: test_several_servers.py already races 20
 buyers for 5 units over two servers of two workers each.
+
+Also raced here: one default address of each kind in a book, a discount code's uses never above its usage_limit,
+and a cancelled order giving its code's use back exactly once.
 """
 import threading
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 import requests
 from sqlalchemy import text
 
-from tests.factories import ORDER_BODY, make_product
+from tests.factories import ORDER_BODY, make_address, make_discount, make_product
 from tests.system.harness import Gunicorn, actor, app_context, create_database
 
 pytestmark = pytest.mark.system
@@ -242,3 +246,157 @@ def test_two_admins_removing_each_other_leave_one_active_admin(shop, actions):
         active = sql(app, "SELECT id FROM users WHERE role = 'admin' AND is_active")
         assert [row[0] for row in active] == [survivor.id]
     print(f"\n{'-'.join(actions)}: the loser's answers {dict(losers)}")
+
+
+NEW_ADDRESS = {"first_name": "Race", "last_name": "Winner", "line1": "1 Race Rd", "city": "Boston", "state": "MA",
+               "postal_code": "02101", "country": "USA", "is_default_shipping": True, "is_default_billing": True}
+
+
+def defaults(app, user_id):
+    """The ids of the user's default shipping and default billing addresses (a list each: one expected)."""
+    rows = sql(app, "SELECT id, is_default_shipping, is_default_billing FROM addresses WHERE user_id = :u "
+                    "ORDER BY id", u=user_id)
+    return [i for i, shipping, _ in rows if shipping], [i for i, _, billing in rows if billing]
+
+
+@pytest.mark.parametrize("via", ["put", "post"])
+def test_an_address_book_keeps_one_default_of_each_kind(shop, via):
+    """8 racers on one customer's book, whose 8 saved addresses (make_address) start with the first as both defaults.
+
+    put: each racer PUTs a different one of the 8 {"is_default_shipping": true}, and in odd rounds also
+    "is_default_billing": true. post: each racer POSTs a new address with both defaults (in odd rounds into an empty
+    book, so the first-address rule races too). Every answer is a success, and afterwards the book has exactly one
+    default of each kind, one of the racers' addresses; a kind nobody claimed is still the first address.
+    """
+    app, server = shop
+    for round_ in range(ROUNDS):
+        customer = actor(app, "customer")
+        empty = via == "post" and round_ % 2 == 1
+        saved = [] if empty else [make_address(app, customer.id, label=f"Saved {i}", is_default_shipping=i == 0,
+                                               is_default_billing=i == 0) for i in range(8)]
+        if via == "put":
+            body = {"is_default_shipping": True}
+            if round_ % 2:
+                body["is_default_billing"] = True
+            calls = [("PUT", f"/api/users/addresses/{address}", customer.access_token, body) for address in saved]
+            expected = [200] * 8
+        else:
+            calls = [("POST", "/api/users/addresses", customer.access_token, {**NEW_ADDRESS, "label": f"New {i}"})
+                     for i in range(RACERS)]
+            expected = [201] * 8
+        responses = race(server, calls)
+        assert [r.status_code for r in responses] == expected, [(r.status_code, r.text[:150]) for r in responses]
+        shipping, billing = defaults(app, customer.id)
+        racers = saved if via == "put" else [r.json()["address"]["id"] for r in responses]
+        assert len(shipping) == 1 and shipping[0] in racers, (shipping, racers)
+        if via == "put" and round_ % 2 == 0:
+            assert billing == [saved[0]]  # nobody asked for the billing default: it did not move
+        else:
+            assert billing == shipping  # each racer claimed both: the last writer holds both
+        total = scalar(app, "SELECT count(*) FROM addresses WHERE user_id = :u", u=customer.id)
+        assert total == (8 if via == "put" or empty else 16)
+
+
+def fill_cart(server, customer, product_id, quantity, code=None):
+    """Put quantity units in the customer's cart over HTTP, and attach the code through POST /api/cart/discount."""
+    auth = {"Authorization": f"Bearer {customer.access_token}"}
+    added = requests.post(server.url("/api/cart/items"), json={"product_id": product_id, "quantity": quantity},
+                          headers=auth, timeout=30)
+    assert added.status_code == 200, added.text
+    if code is not None:
+        attached = requests.post(server.url("/api/cart/discount"), json={"code": code}, headers=auth, timeout=30)
+        assert attached.status_code == 200, attached.text
+
+
+def discount_uses(app, discount_id):
+    return scalar(app, "SELECT times_used FROM discounts WHERE id = :id", id=discount_id)
+
+
+def code_of(app, discount_id):
+    return scalar(app, "SELECT code FROM discounts WHERE id = :id", id=discount_id)
+
+
+@pytest.mark.parametrize("limit, expected", [
+    (1, [201] + [409] * 7),
+    (3, [201] * 3 + [409] * 5),
+], ids=["usage_limit-1", "usage_limit-3"])
+def test_a_discount_code_is_never_used_beyond_its_limit(shop, limit, expected):
+    """8 customers (actor), each with 2 units of one shared product (10.00, stock 20) in the cart and the code
+    attached through POST /api/cart/discount (it answers 200 at HEAD), check out at once.
+
+    Exactly `limit` orders are created, each with the code and 2.00 off (10 percent of 20.00); every other answer is
+    409 DISCOUNT_EXHAUSTED and leaves its cart (line and code) as it was; times_used == limit; the stock and the
+    sale ledger move for the winners only.
+    """
+    app, server = shop
+    for _ in range(ROUNDS):
+        discount, product = make_discount(app, usage_limit=limit), make_product(app, stock=20)
+        code = code_of(app, discount)
+        customers = [actor(app, "customer") for _ in range(RACERS)]
+        for customer in customers:
+            fill_cart(server, customer, product, 2, code)
+        responses = race(server, [("POST", "/api/orders", c.access_token, ORDER_BODY) for c in customers])
+        statuses = [r.status_code for r in responses]
+        assert sorted(statuses) == expected, [(r.status_code, r.text[:150]) for r in responses]
+        assert {r.json()["code"] for r in responses if r.status_code == 409} == {"DISCOUNT_EXHAUSTED"}
+        assert discount_uses(app, discount) == limit
+        ids = [c.customer_id for c in customers]
+        orders = sql(app, "SELECT customer_id, discount_code, discount_amount, subtotal FROM orders "
+                          "WHERE customer_id = ANY(:ids) ORDER BY id", ids=ids)
+        winners = sorted(c.customer_id for c, s in zip(customers, statuses) if s == 201)
+        assert sorted(row[0] for row in orders) == winners
+        assert [tuple(row[1:]) for row in orders] == [(code, Decimal("2.00"), Decimal("20.00"))] * limit
+        assert scalar(app, "SELECT count(*) FROM orders WHERE discount_id = :d", d=discount) == limit
+        assert stock(app, product) == 20 - 2 * limit
+        sales = sql(app, "SELECT delta FROM stock_movements WHERE product_id = :p AND kind = 'sale'", p=product)
+        assert [row[0] for row in sales] == [-2] * limit
+        carts = {row[0]: tuple(row[1:]) for row in sql(
+            app, "SELECT c.customer_id, c.discount_id, (SELECT coalesce(sum(i.quantity), 0) FROM cart_items i "
+                 "WHERE i.cart_id = c.id) FROM carts c WHERE c.customer_id = ANY(:ids)", ids=ids)}
+        assert carts == {c: (None, 0) if c in winners else (discount, 2) for c in ids}
+
+
+def test_a_cancelled_order_gives_its_discount_use_back_once(shop):
+    """An order placed with a code (attached through POST /api/cart/discount) is cancelled by 8 racers at once:
+    4 customer POST /cancel, 2 manager and 2 admin PUT status cancelled.
+
+    Even rounds: usage_limit 1, used once by this order; afterwards times_used is exactly 0 (the CHECK and the
+    give-back's `times_used > 0` keep it from -1) and the code can be used again. Odd rounds: usage_limit 2, a second
+    standing order holds the other use; afterwards times_used is exactly 1, so a second give-back would show (with one
+    use, the floor at 0 would hide it). One 200, seven 409 INVALID_TRANSITION, 3 units back to stock once.
+    """
+    app, server = shop
+    manager, admin = actor(app, "manager"), actor(app, "admin")
+    for round_ in range(ROUNDS):
+        limit = 1 if round_ % 2 == 0 else 2
+        discount, product = make_discount(app, usage_limit=limit), make_product(app, stock=20)
+        code = code_of(app, discount)
+        customer = actor(app, "customer")
+        fill_cart(server, customer, product, 3, code)
+        placed = requests.post(server.url("/api/orders"), json=ORDER_BODY, headers=customer.headers, timeout=30)
+        assert placed.status_code == 201, placed.text
+        order = placed.json()["order"]["id"]
+        assert placed.json()["order"]["discount_code"] == code
+        if limit == 2:  # another customer's standing order holds the second use
+            other = actor(app, "customer")
+            fill_cart(server, other, product, 1, code)
+            kept = requests.post(server.url("/api/orders"), json=ORDER_BODY, headers=other.headers, timeout=30)
+            assert kept.status_code == 201, kept.text
+        assert discount_uses(app, discount) == limit
+        before = stock(app, product)
+        assert before == (17 if limit == 1 else 16)
+        cancel = ("POST", f"/api/orders/{order}/cancel", customer.access_token, None)
+        staff = [("PUT", f"/api/orders/{order}/status", who.access_token, {"status": "cancelled"})
+                 for who in (manager, admin)]
+        one_winner(race(server, [cancel] * 4 + staff * 2))
+        assert scalar(app, "SELECT status FROM orders WHERE id = :id", id=order) == "cancelled"
+        assert discount_uses(app, discount) == limit - 1  # 0, then 1: given back once, never twice, never -1
+        assert stock(app, product) == before + 3
+        assert [tuple(row) for row in returns(app, order)] == [(product, 3)]
+        assert outbox_count(app, "order.cancelled", order) == 1
+        if limit == 1:  # the use is really back: another customer can take it
+            again = actor(app, "customer")
+            fill_cart(server, again, product, 1, code)
+            reused = requests.post(server.url("/api/orders"), json=ORDER_BODY, headers=again.headers, timeout=30)
+            assert reused.status_code == 201, reused.text
+            assert discount_uses(app, discount) == 1
