@@ -58,7 +58,7 @@ def register_extensions(app):
     cache.init_app(app)
     limiter.init_app(app)
     cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
-                  allow_headers=["Content-Type", "Authorization", "Idempotency-Key", REQUEST_ID_HEADER],
+                  allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "X-Cart-Token", REQUEST_ID_HEADER],
                   expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                                   "X-RateLimit-Reset", REQUEST_ID_HEADER],
                   methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"])

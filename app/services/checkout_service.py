@@ -36,9 +36,10 @@ def place_order(caller, data, idempotency_key=None, *, render):
             replay = idempotency_service.stored_response(request)
             if replay is not None:
                 return replay
+            address = _shipping_address(caller.id, data)  # before the cart: a request without one is invalid
             if cart is None or not cart.items:
                 raise BadRequest("Cart is empty")
-            order = _order_from_cart(cart, customer_id, data, caller.id)
+            order = _order_from_cart(cart, customer_id, data, address, caller.id)
             body = render(order)
             idempotency_service.store_response(request, 201, body)
             return 201, body
@@ -56,9 +57,8 @@ def new_order_number():
     return "ORD-" + secrets.token_hex(8).upper()
 
 
-def _order_from_cart(cart, customer_id, data, actor_id):
+def _order_from_cart(cart, customer_id, data, address, actor_id):
     lines = sorted(cart.items, key=lambda line: line.product_id)
-    address = _shipping_address(actor_id, data)
     quantities = {line.product_id: line.quantity for line in lines}
     products = {product.id: product for product in stock_repository.lock(list(quantities))}
     _check_available(products, lines)

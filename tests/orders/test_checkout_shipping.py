@@ -44,6 +44,12 @@ def test_without_an_address_or_a_default_the_checkout_is_400(app, customer, chec
     assert order_count() == 0
 
 
+def test_without_an_address_even_an_empty_cart_is_a_validation_error(client, customer):
+    response = client.post("/api/orders", json={"payment_method": "cash"}, headers=customer.headers)
+    assert response.status_code == 400 and response.get_json()["code"] == "VALIDATION_FAILED"
+    assert response.get_json()["details"] == {"shipping_address": ["shipping_address is required"]}
+
+
 def test_someone_elses_address_is_404_and_creates_nothing(app, customer, checkout, order_count, stock_of):
     stranger = make_user(app, "customer")
     address_id = make_address(app, stranger.id, **SAVED)

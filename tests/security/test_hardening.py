@@ -175,6 +175,9 @@ def test_cors_answers_the_configured_origins(client, origin):
     assert preflight.headers["Access-Control-Allow-Origin"] == origin
     allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
     assert "authorization" in allowed and "idempotency-key" in allowed
+    guest = client.options("/api/cart", headers={"Origin": origin, "Access-Control-Request-Method": "GET",
+                                                 "Access-Control-Request-Headers": "X-Cart-Token"})
+    assert "x-cart-token" in guest.headers["Access-Control-Allow-Headers"].lower()
 
 
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost:5174", "https://localhost:5173",
