@@ -44,7 +44,7 @@ def list_page(filters, page, per_page, total):
     """
     stmt, column, descending = _filtered(filters)
     if filters["sort"] == "relevance":
-        stmt = stmt.order_by(*search_repository.relevance(filters["search"]), Product.id)
+        stmt = stmt.order_by(*search_repository.relevance(filters["search"]))
     else:
         stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in (column, Product.id)))
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)

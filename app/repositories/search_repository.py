@@ -4,7 +4,7 @@ A SearchPlan (app/services/search_service.py) is rendered here per database: an 
 a to_tsquery text on PostgreSQL, substring matches elsewhere. Words reach both as runs of letters and digits
 only, quoted, so no input is ever read as query syntax.
 """
-from sqlalchemy import Integer, and_, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import Integer, and_, bindparam, case, column, func, literal_column, or_, select, table, text, union
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from app.extensions import db
@@ -12,9 +12,8 @@ from app.models import Category, Product
 
 # Relevance tiers: an exact SKU or barcode, every word in the name, every word in name / codes / category, the rest.
 EXACT, NAME, FIELDS, ANYWHERE = 0, 1, 2, 3
-# One statement may hold a MATCH per tier: each gets its own parameter name.
-_FTS_HITS = {tier: text(f"SELECT rowid FROM products_search WHERE products_search MATCH :match_{tier}")
-             for tier in (NAME, FIELDS, ANYWHERE)}
+# The FTS5 table as SQLAlchemy sees it: the column named like the table is FTS5's hidden MATCH column.
+_FTS = table("products_search", column("rowid", Integer), column("products_search"))
 _FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
 _PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
 _SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
@@ -29,35 +28,53 @@ def matches(plan):
         return exact
     dialect = _dialect()
     if dialect == "sqlite":
-        return or_(exact, Product.id.in_(_fts_ids(plan, ANYWHERE)))
+        # One id list: SQLite then walks the hits by rowid instead of testing every active product against them.
+        return Product.id.in_(union(_fts_ids(plan, ANYWHERE), select(Product.id).where(exact)))
     if dialect == "postgresql":
         return or_(exact, _tsquery_match(plan, ANYWHERE))
     return or_(exact, and_(*[_substring(term) for term in plan.terms]))
 
 
 def relevance(plan):
-    """ORDER BY terms of the plan's relevance: the tier, then shorter names first (the closer fit)."""
+    """ORDER BY terms of the plan's relevance: the tier, then the newest first.
+
+    Every term is computed from id lists and indexes, never from the products' rows: ordering thousands of hits
+    then reads no row but the page's (on SQLite, reading each hit's row cost more than the whole search).
+    """
     dialect = _dialect()
     if not plan.terms or dialect not in ("sqlite", "postgresql"):
         tiers = [(_exact(plan), EXACT)]
     elif dialect == "sqlite":
-        tiers = [(_exact(plan), EXACT), (Product.id.in_(_fts_ids(plan, NAME)), NAME),
-                 (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
+        # Id lists (read from indexes) rather than tests of each hit's columns.
+        tiers = [(Product.id.in_(select(Product.id).where(_exact(plan))), EXACT),
+                 (Product.id.in_(_fts_ids(plan, NAME)), NAME), (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
     else:
         tiers = [(_exact(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
-    return [case(*tiers, else_=ANYWHERE), func.length(Product.name)]
+    return [case(*tiers, else_=ANYWHERE), Product.id.desc()]
 
 
-def has_prefix(word):
-    """True when some indexed word starts with word (products of every state: the index holds them all)."""
-    if _dialect() == "sqlite":
-        return db.session.execute(text(
+def is_indexed(word, prefix=False):
+    """True when the index holds word (or, with prefix, a word it begins), for products of every state."""
+    dialect = _dialect()
+    if dialect == "sqlite":
+        # An exact MATCH stops at the first row; a prefix MATCH would merge every doclist it names, so the
+        # vocabulary answers that (it counts the rows of the first word only).
+        exact = select(_FTS.c.rowid).where(_FTS.c.products_search.match(f'"{word}"')).limit(1)
+        if db.session.execute(exact).first() is not None:
+            return True
+        return prefix and db.session.execute(text(
             "SELECT 1 FROM products_search_terms WHERE term >= :low AND term < :high LIMIT 1"),
             {"low": word, "high": word + "\U0010ffff"}).first() is not None
-    if _dialect() == "postgresql":
+    if dialect == "postgresql":
+        # search_words never loses a word: a word it lacks is in no product (the usual answer for a typo, from
+        # its index); one it has is confirmed live by a scan that stops at the first product holding it.
+        known = text("SELECT 1 FROM search_words WHERE word >= :word AND word < :high LIMIT 1" if prefix
+                     else "SELECT 1 FROM search_words WHERE word = :word")
+        if db.session.execute(known, {"word": word, "high": word + "\U0010ffff"}).first() is None:
+            return False
         return db.session.execute(text(
             "SELECT 1 FROM products WHERE search_vector @@ to_tsquery('simple', :query) LIMIT 1"),
-            {"query": f"'{word}':*"}).first() is not None
+            {"query": _tsquery_word(word, prefix, "")}).first() is not None
     return True  # no index to suggest from
 
 
@@ -114,7 +131,7 @@ def _fts_ids(plan, tier):
     expression = " AND ".join(_fts_term(term) for term in plan.terms)
     if tier in _FTS_FIELDS:
         expression = f"{_FTS_FIELDS[tier]} : ({expression})"
-    return _FTS_HITS[tier].bindparams(**{f"match_{tier}": expression}).columns(rowid=Integer)
+    return select(_FTS.c.rowid).where(_FTS.c.products_search.match(expression))
 
 
 def _fts_term(term):

@@ -1,8 +1,10 @@
 """Catalog search: the query text made into terms with their one-typo alternatives, and the facets of a filter.
 
 A word is a run of letters and digits (anything else separates words and is never query syntax). Every word must
-match, as a prefix when it has 3+ characters. A word of 5+ letters that starts no indexed word also matches the
-indexed words one edit away (a deletion, insertion, substitution or swap of neighbours): "lapotp" finds "laptop".
+match; the last one, being typed, as a prefix when it has 3+ characters (a prefix costs a merge of every word it
+begins, so only one per query). A word of 5+ letters that the index lacks (as a prefix, for the last) also matches
+the indexed words one edit away (a deletion, insertion, substitution or swap of neighbours): "lapotp" finds
+"laptop".
 """
 import re
 import string
@@ -40,19 +42,21 @@ def with_search(filters):
 
 def plan(text):
     """The SearchPlan of a query text (stripped and not blank, as ProductQueryArgs leaves it)."""
+    words = list(dict.fromkeys(WORD.findall(text.lower())))
     terms, typo_words = [], 0
-    for word in dict.fromkeys(WORD.findall(text.lower())):
+    for at, word in enumerate(words):
+        prefix = at == len(words) - 1 and len(word) >= PREFIX_LENGTH
         alternatives = ()
         if len(word) >= TYPO_LENGTH and word.isalpha() and typo_words < MAX_TYPO_WORDS:
             typo_words += 1
-            alternatives = typo_alternatives(word)
-        terms.append(Term(word, prefix=len(word) >= PREFIX_LENGTH, alternatives=alternatives))
+            alternatives = typo_alternatives(word, prefix)
+        terms.append(Term(word, prefix=prefix, alternatives=alternatives))
     return SearchPlan(text=text, terms=tuple(terms))
 
 
-def typo_alternatives(word):
-    """The indexed words one edit from word, when no indexed word starts with word itself."""
-    if search_repository.has_prefix(word):
+def typo_alternatives(word, prefix=False):
+    """The indexed words one edit from word, when the index lacks word itself (or any word it begins, for a prefix)."""
+    if search_repository.is_indexed(word, prefix):
         return ()
     near = search_repository.words_near(word, head_edits(word))
     return tuple(sorted(candidate for candidate in set(near) if edit_distance(word, candidate) == 1))

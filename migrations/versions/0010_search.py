@@ -60,7 +60,7 @@ SQLITE_DOWNGRADE = (
 # "LAP-001" split into the same words as SQLite's unicode61 tokenizer makes of them.
 POSTGRESQL_UPGRADE = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY)",
+    'CREATE TABLE IF NOT EXISTS search_words (word text COLLATE "C" PRIMARY KEY)',  # byte order: prefix ranges
     "CREATE INDEX IF NOT EXISTS ix_search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
     r"""CREATE OR REPLACE FUNCTION search_words_of(value text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
         SELECT to_tsvector('simple', regexp_replace(coalesce(value, ''), '[!-/:-@\[-`{-~]+', ' ', 'g'))
@@ -72,15 +72,17 @@ POSTGRESQL_UPGRADE = (
             || setweight(search_words_of((SELECT c.name FROM categories c WHERE c.id = category_id)), 'C')
             || setweight(search_words_of(description), 'D')
     $$""",
-    # Words are only ever added (a stale one costs a typo candidate that matches nothing), in one order, so that
-    # concurrent writers adding the same new words never wait on each other in a cycle.
+    # The typo candidates: words of 4+ letters (a typo is forgiven in words of 5+ letters, one edit away). Only ever
+    # added (a stale one costs a candidate that matches nothing), in one order, so that concurrent writers adding
+    # the same new words never wait on each other in a cycle.
     """CREATE OR REPLACE FUNCTION products_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         NEW.search_vector := product_search_vector(NEW.name, NEW.sku, NEW.barcode, NEW.category_id,
                                                    NEW.description);
         IF TG_OP = 'INSERT' OR NEW.search_vector IS DISTINCT FROM OLD.search_vector THEN
             INSERT INTO search_words (word)
-            SELECT word FROM unnest(tsvector_to_array(NEW.search_vector)) AS word ORDER BY word
+            SELECT word FROM unnest(tsvector_to_array(NEW.search_vector)) AS word
+            WHERE length(word) >= 4 AND word !~ '[0-9]' ORDER BY word
             ON CONFLICT DO NOTHING;
         END IF;
         RETURN NEW;
@@ -92,8 +94,8 @@ POSTGRESQL_UPGRADE = (
     END $$""",
     "ALTER TABLE products ADD COLUMN search_vector tsvector",
     "UPDATE products SET search_vector = product_search_vector(name, sku, barcode, category_id, description)",
-    "INSERT INTO search_words (word) SELECT DISTINCT unnest(tsvector_to_array(search_vector)) FROM products "
-    "ON CONFLICT DO NOTHING",
+    "INSERT INTO search_words (word) SELECT DISTINCT word FROM products, unnest(tsvector_to_array(search_vector)) "
+    "AS word WHERE length(word) >= 4 AND word !~ '[0-9]' ON CONFLICT DO NOTHING",
     "CREATE INDEX ix_products_search ON products USING gin (search_vector)",
     "CREATE TRIGGER products_search_refresh BEFORE INSERT OR UPDATE OF name, description, sku, barcode, "
     "category_id ON products FOR EACH ROW EXECUTE FUNCTION products_search_refresh()",

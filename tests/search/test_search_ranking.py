@@ -3,14 +3,17 @@ import pytest
 
 from tests.search.conftest import LIST, STAFF_LIST, search
 
-LAPTOPS = ["Laptop Stand", "Laptop Pro 15", "Gaming Laptop", "Carry Bag"]
+LAPTOPS = ["Laptop Stand", "Gaming Laptop", "Laptop Pro 15", "Carry Bag"]
 
 
 @pytest.mark.parametrize("query, expected", [
-    # Every word in the name first, shorter names first, then id; a description-only match last.
+    # Every word in the name first, the newest first; a description-only match last.
     ("laptop", LAPTOPS),
     ("LAPTOP", LAPTOPS),
-    ("lap", LAPTOPS),  # a word of 3+ characters is a prefix
+    ("lap", LAPTOPS),  # the last word, of 3+ characters, is a prefix
+    ("stand lap", ["Laptop Stand"]),
+    ("lap stand", []),  # the others are whole words ("lap" is one of the SKU "LAP-015")
+    ("lap 015", ["Laptop Pro 15"]),
     # An exact SKU comes first, above a name match.
     ("mouse", ["Desk Pad", "Wireless Mouse"]),
     ("MOUSE", ["Desk Pad", "Wireless Mouse"]),
@@ -18,12 +21,12 @@ LAPTOPS = ["Laptop Stand", "Laptop Pro 15", "Gaming Laptop", "Carry Bag"]
     # An exact barcode first; a barcode it only begins comes after.
     ("0001112223334", ["Laptop Pro 15", "Gaming Laptop"]),
     # A category name: its products (name / codes / category tier) above a description-only match.
-    ("accessories", ["Desk Pad", "Carry Bag", "Laptop Stand", "Wireless Mouse", "Studio Headphones"]),
+    ("accessories", ["Desk Pad", "Wireless Mouse", "Carry Bag", "Laptop Stand", "Studio Headphones"]),
     ("audio", ["Studio Headphones"]),
     ("gear", ["Studio Headphones"]),
     # Every word must match, anywhere.
     ("laptop pro", ["Laptop Pro 15"]),
-    ("computers laptop", ["Laptop Pro 15", "Gaming Laptop"]),
+    ("computers laptop", ["Gaming Laptop", "Laptop Pro 15"]),
     ("bag laptop", ["Carry Bag"]),
     ("head", ["Studio Headphones"]),
     ("closed", ["Studio Headphones"]),
@@ -47,14 +50,14 @@ def test_search_order(client, shop, query, expected):
 
 def test_the_answer_keeps_the_list_shape_and_counts_the_matches(client, shop):
     body = client.get(f"{LIST}?q=laptop&per_page=2").get_json()
-    assert [product["name"] for product in body["products"]] == ["Laptop Stand", "Laptop Pro 15"]
+    assert [product["name"] for product in body["products"]] == ["Laptop Stand", "Gaming Laptop"]
     assert (body["total"], body["pages"], body["current_page"], body["has_next"]) == (4, 2, 1, True)
     page_two = client.get(f"{LIST}?q=laptop&per_page=2&page=2").get_json()
-    assert [product["name"] for product in page_two["products"]] == ["Gaming Laptop", "Carry Bag"]
+    assert [product["name"] for product in page_two["products"]] == ["Laptop Pro 15", "Carry Bag"]
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("q=laptop&category_id={Computers}", ["Laptop Pro 15", "Gaming Laptop"]),
+    ("q=laptop&category_id={Computers}", ["Gaming Laptop", "Laptop Pro 15"]),
     ("q=laptop&max_price=100", ["Laptop Stand", "Carry Bag"]),
     ("q=laptop&min_price=1000&max_price=1300", ["Gaming Laptop"]),
     ("q=laptop&in_stock=true", ["Laptop Stand", "Laptop Pro 15", "Carry Bag"]),
