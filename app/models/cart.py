@@ -4,6 +4,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import pricing
 from app.extensions import db
 from app.models.base import TimestampMixin
 
@@ -27,6 +28,31 @@ class Cart(TimestampMixin, db.Model):
     @property
     def total_items(self):
         return sum(item.quantity for item in self.items)
+
+    @property
+    def discount_code(self):
+        return self.discount.code if self.discount else None
+
+    @property
+    def totals(self):
+        """Discount, tax, flat shipping and total as a checkout without a shipping method would charge them."""
+        return pricing.cart_totals(self)
+
+    @property
+    def discount_amount(self):
+        return self.totals.discount
+
+    @property
+    def tax(self):
+        return self.totals.tax
+
+    @property
+    def shipping_cost(self):
+        return self.totals.shipping
+
+    @property
+    def total(self):
+        return self.totals.total
 
     @property
     def subtotal(self):

@@ -1,9 +1,8 @@
 """Cart shapes; prices are the products' current prices."""
 from marshmallow import Schema, fields, validate
 
-from app.schemas.common import MoneyField, Moment, Money, Number, StrictInputSchema
+from app.schemas.common import Moment, Money, Number, StrictInputSchema, Text
 from app.schemas.product import ProductSchema
-from app.services import pricing
 
 MAX_QUANTITY = 100
 QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be between 1 and 100")
@@ -21,24 +20,6 @@ class CartItemSchema(Schema):
     updated_at = Moment()
 
 
-def cart_totals(cart):
-    """What the cart would cost now: its discount counts once the subtotal reaches the code's minimum."""
-    subtotal, discount = cart.subtotal, cart.discount
-    applies = discount is not None and (discount.min_subtotal is None or subtotal >= discount.min_subtotal)
-    return pricing.totals(subtotal, pricing.discount_amount(discount, subtotal) if applies else pricing.ZERO)
-
-
-class CartFigure(MoneyField):
-    """One figure of cart_totals(cart), named by the field's attribute."""
-
-    def serialize(self, attr, obj, accessor=None, **kwargs):
-        return self._serialize(getattr(cart_totals(obj), self.attribute), attr, obj, **kwargs)
-
-
-def Figure(part):
-    return CartFigure(attribute=part, places=2, as_string=False, allow_nan=False, dump_only=True)
-
-
 class CartSchema(Schema):
     id = Number()
     customer_id = Number()  # null for a guest cart
@@ -47,11 +28,11 @@ class CartSchema(Schema):
     created_at = Moment()
     updated_at = Moment()
     items = fields.List(fields.Nested(CartItemSchema))
-    discount_code = fields.Function(lambda cart: cart.discount.code if cart.discount else None, allow_none=True)
-    discount_amount = Figure("discount")
-    tax = Figure("tax")
-    shipping_cost = Figure("shipping")
-    total = Figure("total")
+    discount_code = Text(allow_none=True)
+    discount_amount = Money()
+    tax = Money()
+    shipping_cost = Money()
+    total = Money()
 
 
 class GuestCartSchema(Schema):

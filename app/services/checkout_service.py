@@ -10,8 +10,9 @@ from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock, Valid
 from app.models import Order, OrderItem, StockMovement
 from app.repositories import (cart_repository, discount_repository, order_repository, stock_movement_repository,
                               stock_repository, user_repository)
+from app import pricing
 from app.services import (address_service, cart_service, discount_service, events_service, idempotency_service,
-                          pricing, shipping_service)
+                          shipping_service)
 from app.services.unit_of_work import unit_of_work
 
 SCOPE = "orders.create"

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from app.models import Discount
-from app.services.pricing import discount_amount
+from app.pricing import discount_amount
 
 
 @pytest.mark.parametrize(("kind", "value", "subtotal", "expected"), [

@@ -29,6 +29,13 @@ def discount_amount(discount, subtotal):
     return min(amount, subtotal)
 
 
+def cart_totals(cart):
+    """What a cart would cost now: its discount counts once the subtotal reaches the code's minimum."""
+    subtotal, discount = cart.subtotal, cart.discount
+    applies = discount is not None and (discount.min_subtotal is None or subtotal >= discount.min_subtotal)
+    return totals(subtotal, discount_amount(discount, subtotal) if applies else ZERO)
+
+
 def totals(subtotal, discount=ZERO, shipping=None):
     """Tax on the discounted subtotal; shipping is the flat SHIPPING_COST unless given; total is their exact sum."""
     config = current_app.config
