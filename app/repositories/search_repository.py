@@ -101,6 +101,13 @@ def words_near(word, head_edits):
     return []
 
 
+def lock_products_of(category_id):
+    """Lock the category's products (id order) before a rename locks the category: the order product writes take
+    them in (the product row, then its category from the search trigger), so the two never deadlock."""
+    db.session.execute(select(Product.id).where(Product.category_id == category_id).order_by(Product.id)
+                       .with_for_update(key_share=True)).all()
+
+
 def category_counts(conditions):
     """[{id, name, count}] of the categories of the products matching conditions, the largest first."""
     counted = func.count(Product.id).label("count")

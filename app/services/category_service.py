@@ -2,7 +2,7 @@
 from app.enums import UserRole
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Category
-from app.repositories import category_repository
+from app.repositories import category_repository, search_repository
 from app.services import audit_service
 from app.services.unit_of_work import unit_of_work
 
@@ -55,6 +55,8 @@ def update_category(category_id, data, actor):
             raise NotFound("Category not found")
         if actor.role != UserRole.ADMIN:
             data = _manager_fields(category, data, actor)
+        if "name" in data and data["name"] != category.name:
+            search_repository.lock_products_of(category.id)  # the search index reindexes them in this transaction
         moves = "parent_id" in data and data["parent_id"] != category.parent_id
         if moves:
             category_repository.lock_tree()

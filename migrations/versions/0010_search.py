@@ -75,8 +75,13 @@ POSTGRESQL_UPGRADE = (
     # The typo candidates: words of 4+ letters (a typo is forgiven in words of 5+ letters, one edit away). Only ever
     # added (a stale one costs a candidate that matches nothing), in one order, so that concurrent writers adding
     # the same new words never wait on each other in a cycle.
+    # The category row is share-locked before its name is read: a rename that has not committed yet is waited
+    # for, so that a product moved into a category being renamed gets the new name (the rename's own reindex,
+    # whose snapshot predates the move, misses it). A rename locks its products before its category
+    # (category_service via search_repository.lock_products_of), the order a product write takes them in.
     """CREATE OR REPLACE FUNCTION products_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        PERFORM 1 FROM categories WHERE id = NEW.category_id FOR SHARE;
         NEW.search_vector := product_search_vector(NEW.name, NEW.sku, NEW.barcode, NEW.category_id,
                                                    NEW.description);
         IF TG_OP = 'INSERT' OR NEW.search_vector IS DISTINCT FROM OLD.search_vector THEN
