@@ -5,6 +5,7 @@ from typing import NamedTuple
 from flask import current_app
 
 from app.enums import DiscountKind
+from app.models.base import utcnow
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -30,10 +31,11 @@ def discount_amount(discount, subtotal):
 
 
 def cart_totals(cart):
-    """What a cart would cost now: its discount counts once the subtotal reaches the code's minimum."""
+    """What a cart would cost now: its code counts while its own rules accept it; an empty cart ships nothing."""
     subtotal, discount = cart.subtotal, cart.discount
-    applies = discount is not None and (discount.min_subtotal is None or subtotal >= discount.min_subtotal)
-    return totals(subtotal, discount_amount(discount, subtotal) if applies else ZERO)
+    applies = discount is not None and discount.refusal(subtotal, utcnow()) is None
+    return totals(subtotal, discount_amount(discount, subtotal) if applies else ZERO,
+                  None if cart.items else ZERO)
 
 
 def totals(subtotal, discount=ZERO, shipping=None):

@@ -29,3 +29,20 @@ class Discount(TimestampMixin, db.Model):
     per_customer_limit: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     times_used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    def refusal(self, subtotal, at):
+        """The code of the first rule that refuses the code for this subtotal at this moment, or None.
+
+        Only the rules on the code's own row: the per-customer limit needs the customer's orders.
+        """
+        if not self.is_active:
+            return "DISCOUNT_UNKNOWN"
+        if self.starts_at is not None and at < self.starts_at:
+            return "DISCOUNT_NOT_STARTED"
+        if self.ends_at is not None and at >= self.ends_at:
+            return "DISCOUNT_EXPIRED"
+        if self.min_subtotal is not None and subtotal < self.min_subtotal:
+            return "DISCOUNT_MIN_SUBTOTAL"
+        if self.usage_limit is not None and self.times_used >= self.usage_limit:
+            return "DISCOUNT_EXHAUSTED"
+        return None

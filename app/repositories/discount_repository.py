@@ -2,7 +2,7 @@
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Discount, Order
+from app.models import Cart, Discount, Order
 from app.models.base import MAX_ID, utcnow
 from app.models.order import STOCK_HOLDING_STATUSES
 from app.repositories.paging import paginate
@@ -49,7 +49,15 @@ def list_page(filters, page, per_page):
 
 
 def delete(discount):
-    """Orders and carts keep their rows; their discount_id becomes NULL (ON DELETE SET NULL)."""
+    """Orders and carts keep their rows (and orders their code); their discount_id becomes NULL first.
+
+    Carts, then orders, then the code: the order in which a checkout or a cancel locks them, so a delete
+    running beside one waits for it instead of deadlocking (ON DELETE SET NULL would lock them last).
+    """
+    for model in (Cart, Order):
+        db.session.execute(update(model).where(model.discount_id == discount.id)
+                           .values(discount_id=None, updated_at=model.updated_at)  # not an edit of theirs
+                           .execution_options(synchronize_session=False))
     db.session.delete(discount)
 
 

@@ -1,7 +1,7 @@
 """Discount shapes: the create / update bodies (times_used is server-owned), the list filters and a discount."""
 from datetime import timezone
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.enums import DiscountKind, values
 from app.models.base import MAX_ID
@@ -25,8 +25,19 @@ def Limit():
     return WholeNumber(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
+class UtcInstant(fields.AwareDateTime):
+    """An ISO 8601 moment with an offset, loaded in UTC (a moment beyond the calendar in UTC is invalid)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError("Out of range.") from None
+
+
 def Instant():
-    return fields.AwareDateTime(allow_none=True, metadata={"description": "ISO 8601 with an offset; null: no bound"})
+    return UtcInstant(allow_none=True, metadata={"description": "ISO 8601 with an offset; null: no bound"})
 
 
 class DiscountUpdateSchema(StrictInputSchema):
@@ -44,12 +55,9 @@ class DiscountUpdateSchema(StrictInputSchema):
 
     @post_load
     def normalize(self, data, **kwargs):
-        """Codes are stored upper-case; instants in UTC."""
+        """Codes are stored upper-case."""
         if "code" in data:
             data["code"] = data["code"].upper()
-        for name in ("starts_at", "ends_at"):
-            if data.get(name) is not None:
-                data[name] = data[name].astimezone(timezone.utc)
         return data
 
 

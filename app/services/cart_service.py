@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from app.errors import BadRequest, Conflict, InsufficientStock, NotFound
+from app.models.base import utcnow
 from app.repositories import cart_repository, customer_repository, stock_repository
 from app.schemas.cart import MAX_QUANTITY
 from app.services import discount_service
@@ -136,6 +137,10 @@ def checkout_problem(owner):
         if line.product.stock_quantity < line.quantity:
             return (f"Insufficient stock for '{line.product.name}'. "
                     f"Only {line.product.stock_quantity} available, but cart has {line.quantity}")
+    if cart.discount is not None:
+        reason = cart.discount.refusal(cart.subtotal, utcnow())
+        if reason is not None:
+            return discount_service.refusal_message(cart.discount, reason)
     return None
 
 

@@ -16,6 +16,10 @@ from app.utils.pagination import page_result
 FIELDS = ("code", "kind", "value", "min_subtotal", "starts_at", "ends_at", "usage_limit", "per_customer_limit",
           "is_active")
 MAX_PERCENT = 100
+REFUSALS = {"DISCOUNT_UNKNOWN": "Unknown discount code",
+            "DISCOUNT_NOT_STARTED": "This discount code is not valid yet",
+            "DISCOUNT_EXPIRED": "This discount code has expired",
+            "DISCOUNT_EXHAUSTED": "This discount code has been used up"}
 
 
 def list_discounts(args):
@@ -87,20 +91,19 @@ def check(discount, subtotal, customer_id=None, at=None):
     at = at or utcnow()
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)
-    if not discount.is_active:
-        raise BadRequest("Unknown discount code", code="DISCOUNT_UNKNOWN")
-    if discount.starts_at is not None and at < discount.starts_at:
-        raise BadRequest("This discount code is not valid yet", code="DISCOUNT_NOT_STARTED")
-    if discount.ends_at is not None and at >= discount.ends_at:
-        raise BadRequest("This discount code has expired", code="DISCOUNT_EXPIRED")
-    if discount.min_subtotal is not None and subtotal < discount.min_subtotal:
-        raise BadRequest(f"This discount code needs a subtotal of at least {discount.min_subtotal}",
-                         code="DISCOUNT_MIN_SUBTOTAL")
-    if discount.usage_limit is not None and discount.times_used >= discount.usage_limit:
-        raise BadRequest("This discount code has been used up", code="DISCOUNT_EXHAUSTED")
+    reason = discount.refusal(subtotal, at)
+    if reason is not None:
+        raise BadRequest(refusal_message(discount, reason), code=reason)
     if (customer_id is not None and discount.per_customer_limit is not None
             and discount_repository.uses_by_customer(discount.id, customer_id) >= discount.per_customer_limit):
         raise BadRequest("You have used this discount code as often as allowed", code="DISCOUNT_EXHAUSTED")
+
+
+def refusal_message(discount, reason):
+    """What to tell the shopper for a refusal code of Discount.refusal."""
+    if reason == "DISCOUNT_MIN_SUBTOTAL":
+        return f"This discount code needs a subtotal of at least {discount.min_subtotal}"
+    return REFUSALS[reason]
 
 
 def _check_rules(values):

@@ -159,3 +159,33 @@ def test_the_cart_read_stays_two_statements_with_a_code(client, filled, save10, 
     with count_queries() as statements:
         assert client.get("/api/cart", headers=filled).get_json()["discount_code"] == "SAVE10"
     assert len(statements) == 2  # token check; the cart with its lines, products and discount
+
+
+@pytest.fixture
+def expire_code(app):
+    def expire(discount_id):
+        with app.app_context():
+            db.session.execute(db.text("UPDATE discounts SET ends_at = :at WHERE id = :id"),
+                               {"at": (utcnow() - timedelta(seconds=1)).replace(tzinfo=None), "id": discount_id})
+            db.session.commit()
+            db.session.remove()
+    return expire
+
+
+def test_a_code_that_expired_after_it_was_attached_takes_nothing_and_fails_validation(client, filled, save10,
+                                                                                     expire_code):
+    assert attach(client, filled, "SAVE10").status_code == 200
+    expire_code(save10)
+    cart = client.get("/api/cart", headers=filled).get_json()
+    assert (cart["discount_code"], cart["discount_amount"], cart["total"]) == ("SAVE10", 0.00, 53.98)
+    validation = client.get("/api/cart/validate", headers=filled)
+    assert validation.status_code == 400
+    assert validation.get_json() == {"valid": False, "message": "This discount code has expired"}
+
+
+def test_a_cart_below_the_codes_minimum_fails_validation(app, client, customer, filled, product_id):
+    make_discount(app, code="BIG", kind="fixed", value="5.00", min_subtotal="30.00")
+    assert attach(client, filled, "BIG").status_code == 200
+    assert client.put(f"/api/cart/items/{product_id}", json={"quantity": 1}, headers=filled).status_code == 200
+    validation = client.get("/api/cart/validate", headers=filled).get_json()
+    assert validation == {"valid": False, "message": "This discount code needs a subtotal of at least 30.00"}

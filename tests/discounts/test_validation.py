@@ -16,6 +16,8 @@ BAD_FIELDS = [
     ("min_subtotal", "-0.01"), ("min_subtotal", "1.234"), ("min_subtotal", "100000000"), ("min_subtotal", "x"),
     ("starts_at", "2026-06-01T12:00:00"), ("starts_at", "tomorrow"), ("starts_at", "2026-13-01T00:00:00Z"),
     ("ends_at", "2026-06-01"), ("ends_at", 1780000000),
+    # Beyond the calendar once in UTC.
+    ("ends_at", "9999-12-31T23:59:59-05:00"), ("starts_at", "0001-01-01T00:00:00+05:00"),
     ("usage_limit", 0), ("usage_limit", -1), ("usage_limit", MAX_ID + 1), ("usage_limit", 1.5),
     ("usage_limit", "many"), ("per_customer_limit", 0), ("per_customer_limit", 2**63),
     ("is_active", "maybe"), ("is_active", None), ("value", True), ("usage_limit", True),
