@@ -133,6 +133,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = os.environ.get("RATELIMIT_DEFAULT", "300 per minute")
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+    # Every new visitor opens a guest cart: looser than the login limit, still a bound on anonymous rows.
+    RATELIMIT_GUEST_CART = os.environ.get("RATELIMIT_GUEST_CART", "60 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "app" / "static" / "uploads" / "products"))

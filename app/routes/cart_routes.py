@@ -58,7 +58,7 @@ def cart_owner(fn):
 
 
 @blp.route("/guest", methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_GUEST_CART"])
 @blp.response(201, GuestCartSchema)
 def create_guest_cart():
     """Open an empty guest cart; its token (shown once) stands in for a bearer token on the cart routes."""

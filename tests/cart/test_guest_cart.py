@@ -51,7 +51,7 @@ def test_every_guest_cart_has_its_own_token(client, guest):
 
 
 def test_the_guest_cart_route_is_rate_limited(client, rate_limits, settings):
-    settings(RATELIMIT_AUTH="2 per minute")
+    settings(RATELIMIT_GUEST_CART="2 per minute", RATELIMIT_AUTH="1 per minute")  # its own limit
     statuses = [client.post("/api/cart/guest").status_code for _ in range(3)]
     assert statuses == [201, 201, 429]
 
