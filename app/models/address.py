@@ -9,8 +9,8 @@ from app.models.base import TimestampMixin
 def _one_default(kind):
     # A partial unique index: the database refuses a second default even if a service forgot to clear the first.
     column = f"is_default_{kind}"
-    return Index(f"uq_addresses_default_{kind}", "user_id", unique=True,
-                 sqlite_where=db.text(column), postgresql_where=db.text(column))
+    return Index(f"uq_addresses_default_{kind}", "user_id", unique=True, sqlite_where=db.text(column),
+                 postgresql_where=db.text(column), mssql_where=db.text(f"{column} = 1"))
 
 
 class Address(TimestampMixin, db.Model):

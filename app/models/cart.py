@@ -1,7 +1,7 @@
 """One cart per customer profile or per guest token; prices are read live from the products."""
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import pricing
@@ -12,13 +12,18 @@ from app.models.base import TimestampMixin
 class Cart(TimestampMixin, db.Model):
     __tablename__ = "carts"
     __table_args__ = (
-        CheckConstraint("(customer_id IS NULL) <> (guest_token_hash IS NULL)", name="cart_has_one_owner"),
+        CheckConstraint("(customer_id IS NULL AND guest_token_hash IS NOT NULL) "
+                        "OR (customer_id IS NOT NULL AND guest_token_hash IS NULL)", name="cart_has_one_owner"),
+        # Unique among the rows that have one: SQL Server's unique constraints would allow a single NULL.
+        Index("uq_carts_customer_id", "customer_id", unique=True, mssql_where=text("customer_id IS NOT NULL")),
+        Index("uq_carts_guest_token_hash", "guest_token_hash", unique=True,
+              mssql_where=text("guest_token_hash IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     # SHA-256 of a guest's cart token: the token itself is never stored.
-    guest_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    guest_token_hash: Mapped[str | None] = mapped_column(String(64))
     discount_id: Mapped[int | None] = mapped_column(ForeignKey("discounts.id", ondelete="SET NULL"))
 
     customer = relationship("Customer", back_populates="cart")

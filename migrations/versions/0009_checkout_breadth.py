@@ -82,8 +82,10 @@ def upgrade():
     with op.batch_alter_table('addresses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_addresses_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_addresses_user_id'), ['user_id'], unique=False)
-        batch_op.create_index('uq_addresses_default_billing', ['user_id'], unique=True, sqlite_where=sa.text('is_default_billing'), postgresql_where=sa.text('is_default_billing'))
-        batch_op.create_index('uq_addresses_default_shipping', ['user_id'], unique=True, sqlite_where=sa.text('is_default_shipping'), postgresql_where=sa.text('is_default_shipping'))
+        batch_op.create_index('uq_addresses_default_billing', ['user_id'], unique=True, sqlite_where=sa.text('is_default_billing'),
+                                postgresql_where=sa.text('is_default_billing'), mssql_where=sa.text('is_default_billing = 1'))
+        batch_op.create_index('uq_addresses_default_shipping', ['user_id'], unique=True, sqlite_where=sa.text('is_default_shipping'),
+                                postgresql_where=sa.text('is_default_shipping'), mssql_where=sa.text('is_default_shipping = 1'))
 
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('guest_token_hash', sa.String(length=64), nullable=True))
@@ -91,10 +93,16 @@ def upgrade():
         batch_op.alter_column('customer_id',
                existing_type=sa.INTEGER(),
                nullable=True)
-        batch_op.create_unique_constraint(batch_op.f('uq_carts_guest_token_hash'), ['guest_token_hash'])
+        # Unique indexes instead of constraints: SQL Server's unique constraints allow one NULL only.
+        batch_op.drop_constraint('uq_carts_customer_id', type_='unique')
+        batch_op.create_index('uq_carts_customer_id', ['customer_id'], unique=True,
+                              mssql_where=sa.text('customer_id IS NOT NULL'))
+        batch_op.create_index('uq_carts_guest_token_hash', ['guest_token_hash'], unique=True,
+                              mssql_where=sa.text('guest_token_hash IS NOT NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_carts_discount_id_discounts'), 'discounts', ['discount_id'], ['id'], ondelete='SET NULL')
         batch_op.create_check_constraint(batch_op.f('ck_carts_cart_has_one_owner'),
-                                         '(customer_id IS NULL) <> (guest_token_hash IS NULL)')
+                                         '(customer_id IS NULL AND guest_token_hash IS NOT NULL) '
+                                         'OR (customer_id IS NOT NULL AND guest_token_hash IS NULL)')
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('discount_id', sa.Integer(), nullable=True))
@@ -115,10 +123,15 @@ def downgrade():
         batch_op.drop_column('discount_code')
         batch_op.drop_column('discount_id')
 
+    # Guest carts cannot outlive the NOT NULL customer_id that comes back.
+    op.execute("DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE customer_id IS NULL)")
+    op.execute("DELETE FROM carts WHERE customer_id IS NULL")
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_carts_cart_has_one_owner'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_carts_discount_id_discounts'), type_='foreignkey')
-        batch_op.drop_constraint(batch_op.f('uq_carts_guest_token_hash'), type_='unique')
+        batch_op.drop_index('uq_carts_guest_token_hash')
+        batch_op.drop_index('uq_carts_customer_id')
+        batch_op.create_unique_constraint('uq_carts_customer_id', ['customer_id'])
         batch_op.alter_column('customer_id',
                existing_type=sa.INTEGER(),
                nullable=False)
