@@ -3,20 +3,22 @@
 In process through the Flask test client (no HTTP server: the app and the database alone), catalog cache off, so
 every request reads the database (what a cache miss costs). The database is rebuilt from nothing (SQLite: the file
 is deleted; PostgreSQL: every table dropped): migrations up to 0009, `--products` products of bench/generate_data.py
-(no orders), the product list and cold name searches (search_type=name, each value once) timed; then migration
-0010 (the index built over them, timed), the same list and name searches, `q` searches and facets. On PostgreSQL
-VACUUM ANALYZE runs after the bulk load and after the migration (which rewrites every product row), as autovacuum
-would.
+(no orders); a copy of it at 0009 (a file copy, or `<database>_0009` made from it as a template) and the original
+upgraded to 0010 (the index built over existing products, timed). The product list and cold name searches
+(search_type=name, 40 values, each once a round) run interleaved on both, request by request (the machine's noise
+falls on both alike); `q` searches and facets on 0010. On PostgreSQL VACUUM ANALYZE runs after the bulk load and
+after the migration (which rewrites every product row), as autovacuum would.
 Prints p50 / p99 in ms per kind (--rounds rounds of every URL).
 """
 import argparse
 import os
 import random
+import shutil
 import statistics
 import time
 
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -36,37 +38,69 @@ def main():
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": args.url, "CATALOG_CACHE_ENABLED": False,
-                                     "RATELIMIT_ENABLED": False, "DEBUG": False})
-    client = app.test_client()
+    app = _app(args.url)
     with app.app_context():
         _fresh(args.url)
         upgrade(directory=MIGRATIONS, revision="0009")
         category_ids = ensure_categories(50)
-        category = category_ids[0]
         add_products(args.products, category_ids, random.Random(42))
         _vacuum()
-    names = [f"search_type=name&search_value={word}%20{n}" for word, n in zip(
-        ["laptop", "phone", "camera", "jacket", "lamp"] * 8, range(1234, 99999, 2345))]
-    before = {"product list (page 1)": _time(client, ["page=1"], args.rounds),
-              "cold name search": _time(client, names, 1)}
-    with app.app_context():
+        before_url = _copy(args.url)
         started = time.perf_counter()
         upgrade(directory=MIGRATIONS)
         built = time.perf_counter() - started
         _vacuum()
-    after = {"product list (page 1)": _time(client, ["page=1"], args.rounds),
-             "cold name search": _time(client, names, 1),
-             "q search (14 queries)": _time(client, [f"q={query}" for query in SEARCHES], args.rounds),
-             "facets (8 filters)": _time(client, [query.format(category=category) for query in FACETS],
-                                         args.rounds, path="/api/products/facets")}
+    before, after = _app(before_url).test_client(), app.test_client()
+    names = [f"search_type=name&search_value={word}%20{n}" for word, n in zip(
+        ["laptop", "phone", "camera", "jacket", "lamp"] * 8, range(1234, 99999, 2345))]
+    compared = {kind: _interleaved(before, after, queries, rounds) for kind, queries, rounds in (
+        ("product list (page 1, page 2 by price)", ["page=1", "page=2&sort=price"], args.rounds),
+        ("cold name search", names, 3))}
+    searched = {"q search (14 queries)": _time(after, [f"q={query}" for query in SEARCHES], args.rounds),
+                "facets (8 filters)": _time(after, [query.format(category=category_ids[0]) for query in FACETS],
+                                            args.rounds, path="/api/products/facets")}
     print(f"{make_url(args.url).get_backend_name()}, {args.products} products; migration 0010 built the index in "
           f"{built:.1f} s")
-    print("| kind | before 0010 p50 / p99 ms | after 0010 p50 / p99 ms |\n|---|---:|---:|")
-    for kind, figures in after.items():
-        print(f"| {kind} | {_figures(before.get(kind))} | {_figures(figures)} |")
+    print("| kind | at 0009 p50 / p99 ms | at 0010 p50 / p99 ms |\n|---|---:|---:|")
+    for kind, (at_0009, at_0010) in compared.items():
+        print(f"| {kind} (interleaved) | {_figures(at_0009)} | {_figures(at_0010)} |")
+    for kind, figures in searched.items():
+        print(f"| {kind} | - | {_figures(figures)} |")
     print("\nq search p50 per query (ms): " + ", ".join(
-        f"{query} {statistics.median(_time(client, [f'q={query}'], 5)):.1f}" for query in SEARCHES))
+        f"{query} {statistics.median(_time(after, [f'q={query}'], 5)):.1f}" for query in SEARCHES))
+
+
+def _app(url):
+    return create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "CATALOG_CACHE_ENABLED": False,
+                                      "RATELIMIT_ENABLED": False, "DEBUG": False})
+
+
+def _copy(url):
+    """A copy of the database at 0009 for the interleaved before / after (a file copy, or a template database)."""
+    parsed = make_url(url)
+    db.session.remove()
+    db.engine.dispose()
+    if parsed.get_backend_name() == "sqlite":
+        copy = parsed.database.replace(".db", "") + "-0009.db"
+        shutil.copyfile(parsed.database, copy)
+        return parsed.set(database=copy).render_as_string(hide_password=False)
+    copy = f"{parsed.database}_0009"
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{parsed.database}"')
+    server.dispose()
+    return parsed.set(database=copy).render_as_string(hide_password=False)
+
+
+def _interleaved(before, after, queries, rounds):
+    """(before times, after times): each request on one database then the other, the first one alternating."""
+    times = ([], [])
+    for round_number in range(rounds):
+        for query in queries:
+            for side in ((0, 1) if round_number % 2 == 0 else (1, 0)):
+                times[side].extend(_time((before, after)[side], [query], 1))
+    return times
 
 
 def _fresh(url):

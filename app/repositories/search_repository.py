@@ -18,7 +18,8 @@ _FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
 _PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
 _SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
 _PG_TRIGRAM_FLOOR = 0.15  # below every word one edit from a word of 5+ letters; the edit distance decides after
-_NEAR_LIMIT = 200
+_NEAR_LIMIT = 200  # trigram neighbours, the closest first
+_SHARING_LIMIT = 5000  # a bound on the words of one two-letter prefix and about one length
 
 
 def matches(plan):
@@ -38,14 +39,13 @@ def matches(plan):
 def relevance(plan):
     """ORDER BY terms of the plan's relevance: the tier, then the newest first.
 
-    Every term is computed from id lists and indexes, never from the products' rows: ordering thousands of hits
-    then reads no row but the page's (on SQLite, reading each hit's row cost more than the whole search).
+    On SQLite every term comes from id lists and indexes, not from the hits' rows: ordering thousands of hits then
+    reads no row but the page's (reading each hit's row cost more than the rest of the search).
     """
     dialect = _dialect()
     if not plan.terms or dialect not in ("sqlite", "postgresql"):
         tiers = [(_exact(plan), EXACT)]
     elif dialect == "sqlite":
-        # Id lists (read from indexes) rather than tests of each hit's columns.
         tiers = [(Product.id.in_(select(Product.id).where(_exact(plan))), EXACT),
                  (Product.id.in_(_fts_ids(plan, NAME)), NAME), (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
     else:
@@ -86,12 +86,14 @@ def words_near(word, head_edits):
     """
     dialect = _dialect()
     if dialect == "sqlite":
-        lookup = text("SELECT term FROM products_search_terms WHERE (term >= :low AND term < :high "
-                      "AND length(term) BETWEEN :shortest AND :longest) OR term IN :edits LIMIT :limit"
-                      ).bindparams(bindparam("edits", expanding=True))
-        return db.session.scalars(lookup, {"low": word[:2], "high": word[:2] + "\U0010ffff", "edits": head_edits,
-                                           "shortest": len(word) - 1, "longest": len(word) + 1,
-                                           "limit": _NEAR_LIMIT}).all()
+        sharing = db.session.scalars(text(
+            "SELECT term FROM products_search_terms WHERE term >= :low AND term < :high "
+            "AND length(term) BETWEEN :shortest AND :longest LIMIT :limit"),
+            {"low": word[:2], "high": word[:2] + "\U0010ffff", "shortest": len(word) - 1, "longest": len(word) + 1,
+             "limit": _SHARING_LIMIT}).all()
+        edited = db.session.scalars(text("SELECT term FROM products_search_terms WHERE term IN :edits").bindparams(
+            bindparam("edits", expanding=True)), {"edits": head_edits}).all()
+        return sharing + edited
     if dialect == "postgresql":
         db.session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {_PG_TRIGRAM_FLOOR}"))
         return db.session.scalars(text(

@@ -97,8 +97,11 @@ POSTGRESQL_UPGRADE = (
         UPDATE products SET category_id = category_id WHERE category_id = NEW.id;
         RETURN NULL;
     END $$""",
+    # Filled by a rewrite of the table (ALTER ... TYPE ... USING), not an UPDATE: an UPDATE of every row would leave
+    # a dead copy of each, doubling the pages that the list's count and the name search scan.
     "ALTER TABLE products ADD COLUMN search_vector tsvector",
-    "UPDATE products SET search_vector = product_search_vector(name, sku, barcode, category_id, description)",
+    "ALTER TABLE products ALTER COLUMN search_vector TYPE tsvector "
+    "USING product_search_vector(name, sku, barcode, category_id, description)",
     "INSERT INTO search_words (word) SELECT DISTINCT word FROM products, unnest(tsvector_to_array(search_vector)) "
     "AS word WHERE length(word) >= 4 AND word !~ '[0-9]' ON CONFLICT DO NOTHING",
     "CREATE INDEX ix_products_search ON products USING gin (search_vector)",
