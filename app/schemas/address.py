@@ -1,11 +1,7 @@
 """Address book shapes: the create and update bodies and the saved address."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.schemas.common import BlankToNoneMixin, Flag, Moment, Number, StrictInputSchema, Text
-from app.utils.countries import country_code
-
-COUNTRY_ERROR = "Unknown country: send an ISO 3166-1 alpha-2 or alpha-3 code or the country's English name."
-
+from app.schemas.common import BlankToNoneMixin, Country, Flag, Moment, Number, StrictBoolean, StrictInputSchema, Text
 
 def _not_blank(value):
     if not value.strip():
@@ -19,26 +15,6 @@ def _text(max_length, **kwargs):
 
 def _optional_text(max_length):
     return fields.String(allow_none=True, validate=validate.Length(max=max_length))
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false only: "yes", 1 or "true" are refused rather than guessed."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-class Country(fields.String):
-    """A country as an alpha-2 or alpha-3 code or a name ("USA", "germany"), loaded as its alpha-2 code."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        code = country_code(text) if len(text) <= 100 else None
-        if code is None:
-            raise ValidationError(COUNTRY_ERROR)
-        return code
 
 
 class AddressUpdateSchema(BlankToNoneMixin, StrictInputSchema):

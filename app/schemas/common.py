@@ -1,6 +1,8 @@
 """Building blocks shared by the resource schemas."""
 from flask import current_app
-from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, missing, pre_load
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, missing, pre_load
+
+from app.utils.countries import country_code
 
 
 class Plain:
@@ -99,3 +101,26 @@ class WholeNumber(fields.Integer):
 def rendered(schema, obj):
     """The JSON text of schema's dump of obj, as the app's JSON provider writes answers."""
     return current_app.json.dumps(schema.dump(obj))
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: "yes", 1 or "true" are refused rather than guessed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+COUNTRY_ERROR = "Unknown country: send an ISO 3166-1 alpha-2 or alpha-3 code or the country's English name."
+
+
+class Country(fields.String):
+    """A country as an alpha-2 or alpha-3 code or a name ("USA", "germany"), loaded as its alpha-2 code."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = country_code(text) if len(text) <= 100 else None
+        if code is None:
+            raise ValidationError(COUNTRY_ERROR)
+        return code

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.enums import DiscountKind, values
 from app.models.base import MAX_ID
-from app.schemas.common import Flag, Moment, Money, Number, StrictInputSchema, Text, WholeNumber
+from app.schemas.common import Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber
 from app.schemas.product import Amount
 from app.utils.pagination import PageArgs, page_schema
 
@@ -51,7 +51,7 @@ class DiscountUpdateSchema(StrictInputSchema):
     ends_at = Instant()
     usage_limit = Limit()
     per_customer_limit = Limit()
-    is_active = fields.Boolean()
+    is_active = StrictBoolean()
 
     @post_load
     def normalize(self, data, **kwargs):
@@ -68,7 +68,7 @@ class DiscountCreateSchema(DiscountUpdateSchema):
     kind = Kind(required=True)
     value = Amount(exclusive=True, required=True,
                    metadata={"description": "A percentage (at most 100) or an amount of money"})
-    is_active = fields.Boolean(load_default=True)
+    is_active = StrictBoolean(load_default=True)
 
 
 class DiscountListArgs(PageArgs):

@@ -4,23 +4,10 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.schemas.category import not_blank
-from app.schemas.common import Flag, Moment, Money, Number, StrictInputSchema, Text, WholeNumber
+from app.schemas.common import Country, Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber
 from app.schemas.product import Amount, money_value
-from app.utils.countries import country_code
 
 SORT_ORDER_RANGE = validate.Range(min=-2**31, max=2**31 - 1)  # the Integer column on every database
-MAX_COUNTRY_TEXT = 100
-
-
-class Country(fields.String):
-    """A country by alpha-2, alpha-3 or name (any case), loaded as its alpha-2 code."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        code = country_code(text) if len(text) <= MAX_COUNTRY_TEXT else None
-        if code is None:
-            raise ValidationError("Unknown country.")
-        return code
 
 
 class Countries(fields.List):
@@ -52,7 +39,7 @@ class ShippingMethodUpdateSchema(StrictInputSchema):
     price = Amount()
     free_over = Amount(allow_none=True, metadata={"description": "Subtotal from which shipping is free; null: never"})
     countries = Countries(metadata={"description": "Alpha-2 codes, alpha-3 codes or names; [] ships everywhere"})
-    is_active = fields.Boolean()
+    is_active = StrictBoolean()
     sort_order = WholeNumber(validate=SORT_ORDER_RANGE)
 
 
@@ -64,7 +51,7 @@ class ShippingMethodCreateSchema(ShippingMethodUpdateSchema):
     price = Amount(required=True)
     free_over = Amount(allow_none=True, load_default=None)
     countries = Countries(load_default=list)
-    is_active = fields.Boolean(load_default=True)
+    is_active = StrictBoolean(load_default=True)
     sort_order = WholeNumber(load_default=0, validate=SORT_ORDER_RANGE)
 
 

@@ -20,7 +20,7 @@ BAD_FIELDS = [
     ("ends_at", "9999-12-31T23:59:59-05:00"), ("starts_at", "0001-01-01T00:00:00+05:00"),
     ("usage_limit", 0), ("usage_limit", -1), ("usage_limit", MAX_ID + 1), ("usage_limit", 1.5),
     ("usage_limit", "many"), ("per_customer_limit", 0), ("per_customer_limit", 2**63),
-    ("is_active", "maybe"), ("is_active", None), ("value", True), ("usage_limit", True),
+    ("is_active", "maybe"), ("is_active", None), ("is_active", "yes"), ("is_active", 1), ("value", True), ("usage_limit", True),
     ("times_used", 0), ("id", 7), ("created_at", "2026-06-01T00:00:00Z"),
 ]
 

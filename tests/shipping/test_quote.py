@@ -6,6 +6,8 @@ import pytest
 from tests.factories import make_shipping_method
 from tests.shipping.conftest import decimal_json
 
+COUNTRY_ERROR = "Unknown country: send an ISO 3166-1 alpha-2 or alpha-3 code or the country's English name."
+
 QUOTE = "/api/shipping-methods/quote"
 STANDARD = {"code": "standard", "name": "Standard", "price": Decimal("5.99"), "free_over": Decimal("50.00"),
             "is_free": False}
@@ -94,10 +96,10 @@ def test_no_method_is_an_empty_list(client, app):
 
 @pytest.mark.parametrize("params, field, message", [
     ({}, "country", "Missing data for required field."),
-    ({"country": ""}, "country", "Unknown country."),
-    ({"country": "ZZ"}, "country", "Unknown country."),
-    ({"country": "Atlantis"}, "country", "Unknown country."),
-    ({"country": "U" * 500}, "country", "Unknown country."),
+    ({"country": ""}, "country", COUNTRY_ERROR),
+    ({"country": "ZZ"}, "country", COUNTRY_ERROR),
+    ({"country": "Atlantis"}, "country", COUNTRY_ERROR),
+    ({"country": "U" * 500}, "country", COUNTRY_ERROR),
     ({"country": "US", "subtotal": "-0.01"}, "subtotal", "Must be at least 0 and at most 99999999.99."),
     ({"country": "US", "subtotal": "100000000"}, "subtotal", "Must be at least 0 and at most 99999999.99."),
     ({"country": "US", "subtotal": "1.001"}, "subtotal", "At most 2 decimal places are allowed."),

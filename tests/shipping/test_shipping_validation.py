@@ -6,6 +6,8 @@ import pytest
 from tests.factories import make_shipping_method
 from tests.shipping.conftest import BODY, audit_entries, method_count, stored_methods
 
+COUNTRY_ERROR = "Unknown country: send an ISO 3166-1 alpha-2 or alpha-3 code or the country's English name."
+
 
 @pytest.mark.parametrize("body, field, message", [
     ({"code": "standard", "price": "5.99"}, "name", "Missing data for required field."),
@@ -35,6 +37,8 @@ from tests.shipping.conftest import BODY, audit_entries, method_count, stored_me
     ({**BODY, "countries": "US"}, "countries", "Not a valid list."),
     ({**BODY, "countries": None}, "countries", "Field may not be null."),
     ({**BODY, "is_active": "maybe"}, "is_active", "Not a valid boolean."),
+    ({**BODY, "is_active": "true"}, "is_active", "Not a valid boolean."),
+    ({**BODY, "is_active": 1}, "is_active", "Not a valid boolean."),
     ({**BODY, "sort_order": 2**31}, "sort_order", "Must be greater than or equal to -2147483648 and less than or equal "
                                                   "to 2147483647."),
     ({**BODY, "sort_order": -2**31 - 1}, "sort_order", "Must be greater than or equal to -2147483648 and less than "
@@ -54,10 +58,10 @@ def test_a_bad_create_is_400_naming_the_field_and_stores_nothing(client, app, ad
 
 
 @pytest.mark.parametrize("countries, details", [
-    (["US", "Atlantis"], {"1": ["Unknown country."]}),
-    (["ZZ"], {"0": ["Unknown country."]}),
-    ([""], {"0": ["Unknown country."]}),
-    (["U" * 5000], {"0": ["Unknown country."]}),
+    (["US", "Atlantis"], {"1": [COUNTRY_ERROR]}),
+    (["ZZ"], {"0": [COUNTRY_ERROR]}),
+    ([""], {"0": [COUNTRY_ERROR]}),
+    (["U" * 5000], {"0": [COUNTRY_ERROR]}),
     ([None, "DE"], {"0": ["Field may not be null."]}),
     ([42], {"0": ["Not a valid string."]}),
 ])
