@@ -3,7 +3,7 @@ from flask import current_app, jsonify
 from flask_jwt_extended import current_user
 
 from app.openapi import Blueprint
-from app.schemas.common import MessageSchema
+from app.schemas.common import ErrorSchema, MessageSchema
 from app.schemas.order import (AdminOrderArgs, CustomerOrderMessageSchema, CustomerOrderPageSchema,
                                CustomerOrderSchema, IdempotencyHeaderSchema, OrderCreateSchema, OrderMessageSchema,
                                OrderNotesSchema, OrderSearchArgs, OrderStatusUpdateSchema,
@@ -25,6 +25,9 @@ CREATED, REFUNDED = CustomerOrderMessageSchema(), OrderMessageSchema()  # render
 @blp.arguments(OrderCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.response(201, CustomerOrderMessageSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="`address_id` is not one of the caller's addresses")
+@blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK, PRODUCT_UNAVAILABLE, or DISCOUNT_EXHAUSTED "
+                  "(the cart's code has no use left, for everyone or for this customer)")
 def create_order(data, headers):
     """Check out the caller's cart (an Idempotency-Key header makes retries safe)."""
     status, body = checkout_service.place_order(current_user, data, headers["idempotency_key"], render=_created_body)

@@ -67,14 +67,14 @@ def _order_from_cart(cart, customer_id, data, address, actor_id):
         raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
     subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal("0.00"))
     discount = cart.discount
-    money = pricing.totals(subtotal, _take_discount(discount, subtotal, customer_id),
-                           _shipping_price(data.get("shipping_method"), address["country"], subtotal))
+    method, shipping = _shipping(data.get("shipping_method"), address["country"], subtotal)
+    money = pricing.totals(subtotal, _take_discount(discount, subtotal, customer_id), shipping)
     order = order_repository.add(Order(
         order_number=new_order_number(), customer_id=customer_id, status=OrderStatus.PENDING,
         payment_status=PaymentStatus.PENDING, payment_method=data.get("payment_method"),
         subtotal=subtotal, discount_amount=money.discount, tax=money.tax, shipping_cost=money.shipping,
         total=money.total, discount_id=discount.id if discount else None,
-        discount_code=discount.code if discount else None, shipping_method=_method_code(data),
+        discount_code=discount.code if discount else None, shipping_method=method.code if method else None,
         shipping_address_line1=address["line1"], shipping_address_line2=address.get("line2"),
         shipping_city=address["city"], shipping_state=address["state"],
         shipping_postal_code=address["postal_code"], shipping_country=address["country"],
@@ -130,16 +130,11 @@ def _take_discount(discount, subtotal, customer_id):
     return pricing.discount_amount(discount, subtotal)
 
 
-def _shipping_price(code, country, subtotal):
-    """The chosen method's price for this destination, or None for the flat SHIPPING_COST."""
+def _shipping(code, country, subtotal):
+    """(the chosen method, its price for this destination), or (None, None) for the flat SHIPPING_COST."""
     if code is None:
-        return None
-    return shipping_service.checkout_price(code, country, subtotal)[1]
-
-
-def _method_code(data):
-    code = data.get("shipping_method")
-    return code.lower() if code else None
+        return None, None
+    return shipping_service.checkout_price(code, country, subtotal)
 
 
 def _check_available(products, lines):
