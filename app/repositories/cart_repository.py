@@ -1,5 +1,5 @@
 """Queries on carts and their lines; a cart belongs to a customer profile or to a guest's token hash."""
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -75,6 +75,13 @@ def add_guest(token_hash):
 def delete_cart(cart):
     """Delete a cart with its lines."""
     db.session.delete(cart)
+
+
+def add_lines(cart_id, quantities):
+    """New lines {product_id: quantity} in one INSERT, whatever their number (the cart's loaded lines go stale)."""
+    if quantities:
+        db.session.execute(insert(CartItem), [{"cart_id": cart_id, "product_id": product_id, "quantity": quantity}
+                                              for product_id, quantity in quantities.items()])
 
 
 def add_line(cart, product, quantity):

@@ -169,6 +169,7 @@ def merge_guest_cart(token, customer_id):
 
 
 def _merge_lines(cart, guest_lines):
+    new_lines = {}
     for guest_line in guest_lines:
         product = guest_line.product
         if not product.is_active:
@@ -181,7 +182,8 @@ def _merge_lines(cart, guest_lines):
         if line:
             line.quantity = quantity
         else:
-            cart_repository.add_line(cart, product, quantity)
+            new_lines[product.id] = quantity
+    cart_repository.add_lines(cart.id, new_lines)
 
 
 def _lock(owner):
