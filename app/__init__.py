@@ -69,9 +69,11 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.routes import BLUEPRINTS
+    from app.routes.cart_routes import CART_TOKEN_SCHEME
 
     api = ShopApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    api.spec.components.security_scheme("cartToken", CART_TOKEN_SCHEME)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_metrics(app, api)
