@@ -9,7 +9,7 @@ from sqlalchemy import delete, inspect, text
 from app.extensions import db
 from app.models import Product
 from tests.factories import make_category, make_product
-from tests.search.conftest import LIST, STAFF_LIST, search
+from tests.search.conftest import STAFF_LIST, search
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 HEADER = "name,sku,barcode,price,stock_quantity,category_slug,description\r\n"
