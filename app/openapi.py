@@ -1,4 +1,6 @@
 """flask-smorest glue: the API object, a Blueprint whose request parsing speaks our error envelope."""
+import json
+
 from apispec import BasePlugin
 from flask import abort
 from flask_smorest import Api, Blueprint as SmorestBlueprint
@@ -15,7 +17,7 @@ class ShopParser(FlaskParser):
 
     DEFAULT_VALIDATION_STATUS = 400
 
-    def _raw_load_json(self, req):
+    def load_json(self, req, schema):
         body = req.get_data(cache=True)
         if not is_json_request(req):
             if body:
@@ -27,6 +29,8 @@ class ShopParser(FlaskParser):
             data = core.parse_json(body)
         except RecursionError:
             abort(400, description="JSON nested too deeply")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            abort(400, description="Malformed JSON in request body")
         if not isinstance(data, dict):
             abort(400, description="Request body must be a JSON object")
         _refuse_nul(data)
@@ -39,9 +43,6 @@ class ShopParser(FlaskParser):
     def load_headers(self, req, schema):
         _refuse_nul(req.headers.get("Idempotency-Key", ""))
         return super().load_headers(req, schema)
-
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(400, description="Malformed JSON in request body")
 
 
 def _refuse_nul(value):
@@ -95,17 +96,12 @@ class ServerAnswersPlugin(BasePlugin):
 
 
 class ShopApi(Api):
-    """The API object; HTTP errors are rendered by app.errors, not by flask-smorest."""
+    """The API object; HTTP errors are rendered by app.errors, whose HTTPException handler, registered after this
+    one's, replaces flask-smorest's."""
 
     ERROR_SCHEMA = ErrorSchema
-
-    def _init_spec(self, *, extra_plugins=None, **kwargs):
-        super()._init_spec(extra_plugins=[ServerAnswersPlugin(), *(extra_plugins or ())], **kwargs)
 
     def init_app(self, app, *, spec_kwargs=None):
         app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
         app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
-        super().init_app(app, spec_kwargs=spec_kwargs)
-
-    def _register_error_handlers(self):
-        """Leave error handling to app.errors.register_error_handlers."""
+        super().init_app(app, spec_kwargs={"extra_plugins": [ServerAnswersPlugin()], **(spec_kwargs or {})})

@@ -92,10 +92,10 @@ class MessageSchema(Schema):
 class WholeNumber(fields.Integer):
     """An integer that refuses 5.5 instead of truncating it to 5; a numeric string such as "5" is accepted."""
 
-    def _validated(self, value):
+    def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def rendered(schema, obj):
