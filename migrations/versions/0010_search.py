@@ -12,6 +12,7 @@ On SQLite a batch_alter_table('products') recreates the table and drops its trig
 PostgreSQL objects that outlive a dropped products table (functions, the words table) are created "or replace" /
 "if not exists", so that a schema rebuilt over an old one (the tests' drop_all) still upgrades.
 """
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -61,7 +62,9 @@ SQLITE_DOWNGRADE = (
 POSTGRESQL_UPGRADE = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     'CREATE TABLE IF NOT EXISTS search_words (word text COLLATE "C" PRIMARY KEY)',  # byte order: prefix ranges
-    "CREATE INDEX IF NOT EXISTS ix_search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
+    # The operator class by its schema: the extension may live outside the search_path (it is made once per
+    # database, and a schema migrated later, or a restricted search_path, does not see it otherwise).
+    "CREATE INDEX IF NOT EXISTS ix_search_words_trgm ON search_words USING gin (word {trgm_schema}.gin_trgm_ops)",
     r"""CREATE OR REPLACE FUNCTION search_words_of(value text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
         SELECT to_tsvector('simple', regexp_replace(coalesce(value, ''), '[!-/:-@\[-`{-~]+', ' ', 'g'))
     $$""",
@@ -127,8 +130,17 @@ STATEMENTS = {"sqlite": (SQLITE_UPGRADE, SQLITE_DOWNGRADE), "postgresql": (POSTG
 
 def _run(step):
     # Other databases (SQL Server) get no index: search falls back to substring matches there.
-    for statement in STATEMENTS.get(op.get_bind().dialect.name, ((), ()))[step]:
+    bind = op.get_bind()
+    for statement in STATEMENTS.get(bind.dialect.name, ((), ()))[step]:
+        if "{trgm_schema}" in statement:
+            schema = bind.dialect.identifier_preparer.quote(_extension_schema(bind, "pg_trgm"))
+            statement = statement.format(trgm_schema=schema)
         op.execute(statement)
+
+
+def _extension_schema(bind, name):
+    return bind.execute(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                                "WHERE e.extname = :name"), {"name": name}).scalar_one()
 
 
 def upgrade():
