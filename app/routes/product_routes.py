@@ -11,7 +11,8 @@ from app.schemas.product import (ImageUploadSchema, ImageUrlSchema, ProductCreat
 from app.schemas.product_csv import CsvImportArgs, CsvUploadSchema, ProductImportSchema
 from app.schemas.search import ProductFacetArgs, ProductFacetsSchema
 from app.security import optional_caller
-from app.services import image_service, product_admin_service, product_csv_service, product_service, search_service
+from app.services import (image_service, product_admin_service, product_export_service, product_import_service,
+                          product_service, search_service)
 from app.utils.decorators import admin_only, manager_required
 from app.utils.cursor import page_or_keyset_result
 
@@ -51,7 +52,7 @@ def list_all_products(args):
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv")
 def export_products():
     """Download every product, active and inactive, as a UTF-8 CSV file (manager or admin)."""
-    return Response(stream_with_context(product_csv_service.export_products()),
+    return Response(stream_with_context(product_export_service.export_products()),
                     content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=products.csv"})
 
@@ -65,7 +66,7 @@ def export_products():
 def import_products(query, files):
     """Create or update products from a CSV file, matched by SKU, all or nothing (manager or admin)."""
     form = blp.ARGUMENTS_PARSER.parse(CsvImportArgs(), location="form")
-    report = product_csv_service.import_products(files["file"], current_user,
+    report = product_import_service.import_products(files["file"], current_user,
                                                  dry_run=query["dry_run"] or form["dry_run"])
     return report, 422 if "error" in report else 200
 

@@ -4,6 +4,11 @@ from marshmallow import Schema, fields, validate
 from app.schemas.common import InputSchema
 
 IMPORT_RESULTS = ("created", "updated", "unchanged", "error")
+# The file's columns, in order; the export writes them and the import reads them.
+COLUMNS = ("name", "sku", "barcode", "price", "compare_price", "stock_quantity", "category_slug", "description",
+           "weight", "dimensions", "is_active", "is_featured", "image_url")
+# What the reference SPA stored for "no image" (the catalog shows the placeholder): exported as an empty cell.
+NO_IMAGE = ("null", "undefined")
 
 
 class CsvUploadSchema(Schema):

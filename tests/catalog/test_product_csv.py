@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import OutboxEvent, Product, StockMovement
 from app.models.data_version import CATALOG
-from app.services import product_csv_service
+from app.services import product_export_service
 from tests.audit.conftest import entries
 from tests.catalog.conftest import assert_error
 from tests.factories import make_category, make_product
@@ -102,7 +102,7 @@ def test_export_of_an_empty_catalog_is_the_header(client, admin):
 
 
 def test_export_reads_in_batches_in_id_order(client, app, manager, category, monkeypatch, count_queries):
-    monkeypatch.setattr(product_csv_service, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(product_export_service, "EXPORT_BATCH", 2)
     for n in range(5):
         make_product(app, category, name=f"Item {n}", sku=f"ITEM-{n}", price="1.00", stock=n)
     with count_queries() as statements:

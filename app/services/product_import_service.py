@@ -1,42 +1,25 @@
-"""Products as CSV: a streamed export of every product, and an all-or-nothing import that upserts by SKU."""
+"""Products from CSV: an all-or-nothing import that upserts by SKU, with a report per row."""
 import csv
 import io
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from app.enums import EventType, StockMovementKind, UserRole
-from app.errors import Conflict, ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Product
 from app.repositories import product_csv_repository, stock_movement_repository
 from app.schemas.product import ProductCreateSchema, ProductUpdateSchema
-from app.services import audit_service, events_service
-from app.services.unit_of_work import unit_of_work
+from app.schemas.product_csv import COLUMNS, NO_IMAGE
+from app.services import audit_service, events_service, product_export_service, product_service
+from app.services.unit_of_work import lost_race_as, unit_of_work
 from app.utils.slugify import unique_slug
 
-COLUMNS = ("name", "sku", "barcode", "price", "compare_price", "stock_quantity", "category_slug", "description",
-           "weight", "dimensions", "is_active", "is_featured", "image_url")
 # An empty cell is null in these columns; in the others it means "not given" (unchanged, or the default).
 NULLABLE = frozenset({"barcode", "compare_price", "description", "weight", "dimensions", "image_url"})
 MAX_ROWS = 10_000
-EXPORT_BATCH = 500
-# What the reference SPA stored for "no image" (the catalog shows the placeholder): exported as an empty cell.
-NO_IMAGE = ("null", "undefined")
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 CREATE_SCHEMA, UPDATE_SCHEMA = ProductCreateSchema(), ProductUpdateSchema()
-
-
-def export_products():
-    """The CSV of every product, active or not, header first: UTF-8 chunks, one per batch of rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    yield _drain(buffer)
-    for batch in product_csv_repository.export_batches(EXPORT_BATCH):
-        writer.writerows(_export_row(row) for row in batch)
-        yield _drain(buffer)
 
 
 def import_products(upload, actor, dry_run=False):
@@ -47,7 +30,7 @@ def import_products(upload, actor, dry_run=False):
     """
     header, records = _read(upload)
     try:
-        with _conflicts_reported(), unit_of_work():
+        with lost_race_as(product_service.identity_taken()), unit_of_work():
             plan = _Plan(header, records, actor, lock=not dry_run)
             rows = [plan.row(number, cells) for number, cells in records]
             if dry_run or any(row.result == ERROR for row in rows):
@@ -123,7 +106,7 @@ class _Plan:
         if product is not None:
             # A cell reading as its export is no change, and is not judged again: legacy values round-trip.
             raw = {name: value for name, value in raw.items()
-                   if _cell(name, getattr(product, name)) != (value or "")}
+                   if product_export_service.cell(name, getattr(product, name)) != (value or "")}
         if values.get("category_slug") is not None:
             category = self.categories.get(values["category_slug"])
             if category is None:
@@ -280,34 +263,5 @@ def _same(name, stored, loaded):
     return stored == loaded or (stored in (None, "") and loaded in (None, ""))
 
 
-def _export_row(row):
-    return [_cell(name, value) for name, value in zip(COLUMNS, row)]
-
-
-def _cell(name, value):
-    """The CSV text of a column's value: empty for null, true / false for booleans."""
-    if value is None or (name == "image_url" and value in NO_IMAGE):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _drain(buffer):
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode("utf-8")
-
-
 def _bad(message):
     return ValidationFailed({"file": [message]}, message)
-
-
-@contextmanager
-def _conflicts_reported():
-    """A uniqueness race lost to a concurrent writer at flush or commit time is a 409, as for product writes."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise Conflict("A product with this SKU, barcode or name already exists") from error
