@@ -1,5 +1,5 @@
 """A saved address of a user's address book; at most one default for shipping and one for billing."""
-from sqlalchemy import Boolean, ForeignKey, Index, String, true
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db

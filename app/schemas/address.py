@@ -1,16 +1,12 @@
 """Address book shapes: the create and update bodies and the saved address."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.schemas.common import BlankToNoneMixin, Country, Flag, Moment, Number, StrictBoolean, StrictInputSchema, Text
-
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
-
+from app.schemas.common import (BlankToNoneMixin, Country, Flag, Moment, Number, StrictBoolean, StrictInputSchema, Text,
+                                not_blank)
 
 def _text(max_length, **kwargs):
     """A required-when-asked, non-blank string of at most max_length characters (the column size)."""
-    return fields.String(validate=[validate.Length(max=max_length), _not_blank], **kwargs)
+    return fields.String(validate=[validate.Length(max=max_length), not_blank], **kwargs)
 
 
 def _optional_text(max_length):

@@ -2,13 +2,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.models.base import MAX_ID
-from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Number, Text, WholeNumber
+from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Number, Text, WholeNumber, not_blank
 
-
-
-def not_blank(value):
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
 
 
 class CategorySchema(Schema):

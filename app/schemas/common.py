@@ -103,6 +103,12 @@ def rendered(schema, obj):
     return current_app.json.dumps(schema.dump(obj))
 
 
+def not_blank(value):
+    """A validator: text that is not only whitespace."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 class StrictBoolean(fields.Boolean):
     """JSON true or false only: "yes", 1 or "true" are refused rather than guessed."""
 

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.enums import OrderStatus, PaymentMethod, PaymentStatus, values
-from app.schemas.common import InputSchema, Moment, Money, Number, Text
+from app.schemas.common import InputSchema, Moment, Money, Number, Text, not_blank
 from app.schemas.user import AddressSchema, CustomerProfileSchema
 from app.utils.pagination import PageArgs, page_schema
 
@@ -117,12 +117,7 @@ class TodayOrdersSchema(Schema):
 
 def required_text(max_length, **kwargs):
     """A non-blank string of at most max_length characters (the column size)."""
-    return fields.String(validate=[validate.Length(min=1, max=max_length), _not_blank], **kwargs)
-
-
-def _not_blank(value):
-    if not value.strip():
-        raise validate.ValidationError("Must not be blank.")
+    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
 
 
 class ShippingAddressInputSchema(InputSchema):

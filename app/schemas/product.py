@@ -5,8 +5,8 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from app.models.base import MAX_ID
-from app.schemas.category import CategorySchema, not_blank
-from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text, WholeNumber
+from app.schemas.category import CategorySchema
+from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text, WholeNumber, not_blank
 from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)

@@ -1,10 +1,10 @@
 """Shipping method shapes: the create / update bodies, the method, and the public quote's query and answer."""
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.schemas.category import not_blank
-from app.schemas.common import Country, Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber
+from app.schemas.common import (Country, Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber,
+                                not_blank)
 from app.schemas.product import Amount, money_value
 
 SORT_ORDER_RANGE = validate.Range(min=-2**31, max=2**31 - 1)  # the Integer column on every database

@@ -1,8 +1,5 @@
 """Discount codes: the admin's audited CRUD, and the rules a code must pass to apply to a subtotal."""
-from contextlib import contextmanager
 from datetime import timezone
-
-from sqlalchemy.exc import IntegrityError
 
 from app.enums import DiscountKind
 from app.errors import BadRequest, Conflict, NotFound, ValidationFailed
@@ -10,7 +7,7 @@ from app.models import Discount
 from app.models.base import utcnow
 from app.repositories import discount_repository
 from app.services import audit_service
-from app.services.unit_of_work import unit_of_work
+from app.services.unit_of_work import lost_race_as, unit_of_work
 from app.utils.pagination import page_result
 
 FIELDS = ("code", "kind", "value", "min_subtotal", "starts_at", "ends_at", "usage_limit", "per_customer_limit",
@@ -33,7 +30,7 @@ def get_discount(discount_id):
 def create_discount(actor, data):
     """A new code, stored upper-case; 409 DISCOUNT_CODE_TAKEN when it exists in any case."""
     _check_rules(data)
-    with _code_conflicts(), unit_of_work():
+    with lost_race_as(_code_taken()), unit_of_work():
         _check_code(data["code"])
         discount = discount_repository.add(Discount(**data, times_used=0))
         discount_repository.flush()
@@ -46,7 +43,7 @@ def update_discount(actor, discount_id, changes):
     """Change the given fields; usage_limit may not go below the uses already counted."""
     if not changes:
         raise BadRequest("No valid fields to update")
-    with _code_conflicts(), unit_of_work():
+    with lost_race_as(_code_taken()), unit_of_work():
         discount_repository.hold(discount_id)  # times_used cannot move under the limit check below
         discount = _discount(discount_id, fresh=True)
         _check_rules({field: changes.get(field, getattr(discount, field)) for field in FIELDS})
@@ -121,16 +118,11 @@ def _check_rules(values):
 
 def _check_code(code, discount_id=None):
     if discount_repository.code_taken(code, discount_id):
-        raise Conflict("Discount code already exists", code="DISCOUNT_CODE_TAKEN")
+        raise _code_taken()
 
 
-@contextmanager
-def _code_conflicts():
-    """A create or rename racing another one with the same code loses at flush or commit: the same 409."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise Conflict("Discount code already exists", code="DISCOUNT_CODE_TAKEN") from error
+def _code_taken():
+    return Conflict("Discount code already exists", code="DISCOUNT_CODE_TAKEN")
 
 
 def _discount(discount_id, fresh=False):

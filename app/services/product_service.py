@@ -1,7 +1,5 @@
 """Catalog products: listing, reading, and the manager / admin writes."""
-from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
 
 from app.enums import MANAGEMENT_ROLES, EventType, StockMovementKind, UserRole
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -9,7 +7,7 @@ from app.catalog_cache import catalog_memo
 from app.models import Product
 from app.repositories import category_repository, product_repository, stock_movement_repository, stock_repository
 from app.services import audit_service, events_service, search_service
-from app.services.unit_of_work import unit_of_work
+from app.services.unit_of_work import lost_race_as, unit_of_work
 
 PAGING_ARGS = ("page", "per_page", "after", "sort")
 
@@ -46,7 +44,7 @@ def get_product(product_id, viewer=None):
 def create_product(data, actor):
     """Add a product in an active category with a unique SKU, barcode and slug."""
     _guard_activation(actor, data.get("is_active", True), current=True)
-    with _conflicts_reported(), unit_of_work():
+    with lost_race_as(identity_taken()), unit_of_work():
         _check_category(data["category_id"])
         _check_unique(data["sku"], data.get("barcode"))
         product = Product(**data, slug=product_repository.free_product_slug(data["name"]))
@@ -63,7 +61,7 @@ def create_product(data, actor):
 
 def update_product(product_id, data, actor):
     """Change the given fields of a product (active or not); a new name gets a new slug."""
-    with _conflicts_reported(), unit_of_work():
+    with lost_race_as(identity_taken()), unit_of_work():
         if "stock_quantity" in data:
             # Held before it is read: the ledger's delta is against the stock this edit replaces, not a copy read
             # before a concurrent sale or adjustment committed.
@@ -140,10 +138,6 @@ def _check_prices(product, data):
         raise ValidationFailed({"compare_price": [message]}, message)
 
 
-@contextmanager
-def _conflicts_reported():
-    """A uniqueness race lost at flush or commit time is the same 409 as the checks above."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise Conflict("A product with this SKU, barcode or name already exists") from error
+def identity_taken():
+    """The 409 of a SKU, barcode or name that another product holds."""
+    return Conflict("A product with this SKU, barcode or name already exists")

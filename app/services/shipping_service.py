@@ -1,18 +1,15 @@
 """Shipping methods: the admin's list of ways to ship, the public quote, and the price the checkout charges."""
-from contextlib import contextmanager
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
-
+from app import pricing
 from app.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from app.models import ShippingMethod
 from app.repositories import shipping_repository
 from app.services import audit_service
-from app.services.unit_of_work import unit_of_work
+from app.services.unit_of_work import lost_race_as, unit_of_work
 from app.utils.countries import country_code
 
 FIELDS = ("name", "code", "price", "free_over", "countries", "is_active", "sort_order")
-CENT = Decimal("0.01")
 
 
 def list_methods():
@@ -25,7 +22,7 @@ def get_method(method_id):
 
 def create_method(data, actor):
     """A new method (code already lower-case from the schema); a taken code is a 409."""
-    with _code_conflicts_as_409(), unit_of_work():
+    with lost_race_as(_code_taken()), unit_of_work():
         _check_code(data["code"])
         method = shipping_repository.add(ShippingMethod(**data))
         shipping_repository.flush()
@@ -36,7 +33,7 @@ def create_method(data, actor):
 
 def update_method(method_id, data, actor):
     """Change the given fields; an edit that changes nothing records no audit entry."""
-    with _code_conflicts_as_409(), unit_of_work():
+    with lost_race_as(_code_taken()), unit_of_work():
         method = _method(method_id)
         if "code" in data:
             _check_code(data["code"], method.id)
@@ -64,7 +61,7 @@ def quote(country, subtotal):
     destination = country_code(country)
     if destination is None:
         raise ValidationFailed({"country": ["Unknown country."]})
-    subtotal = Decimal(subtotal).quantize(CENT).copy_abs()  # never -0.00
+    subtotal = Decimal(subtotal).quantize(pricing.CENT).copy_abs()  # never -0.00
     quoted = []
     for method in shipping_repository.list_active():
         if method.ships_to(destination):
@@ -84,15 +81,6 @@ def checkout_price(code, country, subtotal):
     if method is None or not method.is_active or destination is None or not method.ships_to(destination):
         raise BadRequest(f"Shipping method '{code}' is not available for {country}", code="SHIPPING_UNAVAILABLE")
     return method, method.price_for(subtotal)
-
-
-@contextmanager
-def _code_conflicts_as_409():
-    """A code taken by a concurrent create between our check and our insert is the same 409 as one taken before."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise _code_taken() from error
 
 
 def _check_code(code, method_id=None):

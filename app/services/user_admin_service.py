@@ -1,7 +1,6 @@
 """Account administration: create, edit, ban, delete, change role, reset password."""
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
 
 from app.enums import EMPLOYEE_ROLES, TokenPurpose, UserRole, values
 from app.errors import BadRequest, Conflict, ValidationFailed
@@ -10,7 +9,7 @@ from app.models.base import utcnow
 from app.models.person import ADDRESS_FIELDS
 from app.repositories import account_token_repository, employee_repository, user_repository
 from app.services import audit_service, events_service
-from app.services.unit_of_work import unit_of_work
+from app.services.unit_of_work import lost_race_as, unit_of_work
 from app.services.user_service import ensure_role_profile, get_user
 from app.utils.passwords import hash_password
 
@@ -18,13 +17,8 @@ PERSON_FIELDS = ("first_name", "last_name", "phone", *ADDRESS_FIELDS)
 EMPLOYEE_FIELDS = ("employee_id", "hire_date", "salary")
 
 
-@contextmanager
-def _conflicts_as_409():
-    """A uniqueness race lost at commit time is a conflict like the one checked up front."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise Conflict("Email, username or employee ID already in use") from error
+def _identity_taken():
+    return Conflict("Email, username or employee ID already in use")
 
 
 def _check_unique(email=None, username=None, employee_id=None, user_id=None):
@@ -51,7 +45,7 @@ def create_user(data, role=None, actor=None):
     role = role or data.get("role") or UserRole.CUSTOMER
     if role not in values(UserRole):
         raise ValidationFailed({"role": ["Invalid role. Must be one of: " + ", ".join(values(UserRole))]})
-    with _conflicts_as_409(), unit_of_work():
+    with lost_race_as(_identity_taken()), unit_of_work():
         _check_unique(data["email"], data["username"], data.get("employee_id"))
         user = User(email=data["email"], username=data["username"], password_hash=hash_password(data["password"]),
                     role=role, is_active=True)
@@ -93,7 +87,7 @@ def update_user(actor, user_id, changes):
     deactivates = changes.get("is_active") is False
     if deactivates and user.id == actor.id:
         raise BadRequest("Cannot deactivate your own account")
-    with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("deactivate", deactivates):
+    with lost_race_as(_identity_taken()), unit_of_work(), _keeping_an_active_admin("deactivate", deactivates):
         _check_unique(changes.get("email"), changes.get("username"), user_id=user.id)
         before = _snapshot(user)
         if changes.get("email", user.email) != user.email:
@@ -136,7 +130,7 @@ def change_role(actor, user_id, data):
     new_role = data["role"]
     if user.id == actor.id:
         raise BadRequest("Cannot change your own role")
-    with _conflicts_as_409(), unit_of_work(), _keeping_an_active_admin("demote", new_role != UserRole.ADMIN):
+    with lost_race_as(_identity_taken()), unit_of_work(), _keeping_an_active_admin("demote", new_role != UserRole.ADMIN):
         _check_unique(employee_id=data.get("employee_id"), user_id=user.id)
         previous = user.profile or user.customer or user.employee
         given = _given(data, PERSON_FIELDS + (EMPLOYEE_FIELDS if new_role in EMPLOYEE_ROLES else ()))

@@ -12,7 +12,7 @@ import random
 import signal
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
