@@ -79,6 +79,38 @@ def make_product(app, category_id=None, *, price="10.00", stock=10, is_active=Tr
     return product_id
 
 
+SIZES = [{"name": "size", "values": ["S", "M", "L"]}]
+
+
+def make_variant_product(app, category_id=None, *, options=SIZES, variants=None, price="20.00", stock=5, **fields):
+    """A product with options and variants, its price and stock rolled up; returns (product_id, [variant ids]).
+
+    variants: dicts of option values, each optionally with sku, price, stock and is_active; by default one variant
+    per value of the first option, each at `price` with `stock` units.
+    """
+    from app.models import ProductVariant
+    from app.models.product_variant import option_key
+    from app.repositories import variant_repository
+    product_id = make_product(app, category_id, price=price, stock=0, options=options, **fields)
+    variants = variants or [{options[0]["name"]: value} for value in options[0]["values"]]
+    with app.app_context():
+        rows = []
+        for n, spec in enumerate(variants, start=1):
+            spec = dict(spec)
+            values = {option["name"]: spec.pop(option["name"]) for option in options}
+            rows.append(ProductVariant(
+                product_id=product_id, sku=spec.pop("sku", f"V{product_id}-{n}"),
+                price=Decimal(str(spec.pop("price", price))), stock_quantity=spec.pop("stock", stock),
+                is_active=spec.pop("is_active", True), option_values=values, option_key=option_key(values), **spec))
+        db.session.add_all(rows)
+        db.session.flush()
+        variant_repository.roll_up([product_id])
+        db.session.commit()
+        variant_ids = [row.id for row in rows]
+        db.session.remove()
+    return product_id, variant_ids
+
+
 def make_order(app, customer_id, items=(), *, status="pending", price="10.00", **fields):
     """An order stored directly (no checkout, stock untouched), shipped to ADDRESS; returns its id.
 

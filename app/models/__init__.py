@@ -15,6 +15,7 @@ from app.models.order_event import OrderEvent
 from app.models.order_item import OrderItem
 from app.models.outbox_event import OutboxEvent
 from app.models.product import Product
+from app.models.product_variant import ProductVariant
 from app.models.revoked_token import RevokedToken
 from app.models.shipping_method import ShippingMethod
 from app.models.stock_movement import StockMovement
@@ -24,6 +25,6 @@ from app.models.webhook_delivery import WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "AccountToken", "Address", "AuditEntry", "Cart", "CartItem", "Category", "Customer", "DataVersion", "Discount", "Employee",
-    "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "OutboxEvent", "Product", "RevokedToken",
+    "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "OutboxEvent", "Product", "ProductVariant", "RevokedToken",
     "ShippingMethod", "StockMovement", "User", "Webhook", "WebhookAttempt", "WebhookDelivery",
 ]

@@ -1,4 +1,4 @@
-"""The catalog version: a number that changes in the same transaction as every write to products or categories.
+"""The catalog version: a number changed in the same transaction as every write to the catalog's tables.
 
 Public catalog answers are cached under it (app/catalog_cache.py), so a write made through any worker or host
 invalidates every cached answer at its commit. Session events note ORM changes of the catalog's tables and
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.extensions import db
 
 CATALOG = 1
-CATALOG_TABLES = frozenset({"products", "categories"})
+CATALOG_TABLES = frozenset({"products", "categories", "product_variants"})
 _CHANGED = "catalog_changed"
 
 

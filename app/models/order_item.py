@@ -17,6 +17,10 @@ class OrderItem(CreatedAtMixin, db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False, index=True)
     product_name: Mapped[str] = mapped_column(String(200), nullable=False)
     product_sku: Mapped[str | None] = mapped_column(String(100))
+    # A variant line: the variant, and its SKU and option text ("M / Blue") as sold.
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("product_variants.id", ondelete="SET NULL"), index=True)
+    variant_sku: Mapped[str | None] = mapped_column(String(100))
+    variant_options: Mapped[str | None] = mapped_column(String(200))
     unit_price: Mapped[Decimal] = Money(nullable=False)
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
 

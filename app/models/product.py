@@ -36,8 +36,27 @@ class Product(TimestampMixin, db.Model):
     images: Mapped[list | None] = mapped_column(JSON)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, index=True)
     is_featured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    # [{"name": "size", "values": ["S", "M", "L"]}, ...]; NULL for a product sold as one item (no variants).
+    options: Mapped[list | None] = mapped_column(JSON)
 
     category = relationship("Category", back_populates="products")
+    # Written through app/repositories/variant_repository.py, never through this collection; public reads set it
+    # to the active variants only (variant_repository.attach).
+    variants = relationship("ProductVariant", back_populates="product", viewonly=True, order_by="ProductVariant.id")
+
+    @property
+    def has_variants(self):
+        """A product with options is sold by variant: its price and stock are its active variants' (a rollup)."""
+        return bool(self.options)
+
+    @property
+    def option_list(self):
+        return self.options or []
+
+    @property
+    def listed_variants(self):
+        """The variants an answer shows: none without options (and no query for them)."""
+        return self.variants if self.has_variants else []
 
     @property
     def is_in_stock(self):

@@ -8,11 +8,21 @@ MAX_QUANTITY = 100
 QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be between 1 and 100")
 
 
+class CartProductSchema(ProductSchema):
+    """The product of a cart line: the line names its variant, so the product's variants are left out."""
+
+    class Meta:
+        exclude = ("variants",)
+
+
 class CartItemSchema(Schema):
     id = Number()
     cart_id = Number()
     product_id = Number()
-    product = fields.Nested(ProductSchema, allow_none=True)
+    product = fields.Nested(CartProductSchema, allow_none=True)
+    variant_id = Number(allow_none=True)
+    variant_sku = Text(allow_none=True)
+    variant_options = Text(allow_none=True, metadata={"description": 'The variant\'s option values, e.g. "M / Blue"'})
     quantity = Number()
     unit_price = Money()
     total_price = Money()

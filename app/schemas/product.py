@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 from app.models.base import MAX_ID
 from app.schemas.category import CategorySchema
 from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text, WholeNumber, not_blank
+from app.schemas.variant import OptionSchema, VariantSchema
 from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
@@ -39,6 +40,10 @@ class ProductSchema(Schema):
     is_featured = Flag()
     created_at = Moment()
     updated_at = Moment()
+    options = fields.List(fields.Nested(OptionSchema), attribute="option_list", metadata={
+        "description": "[] for a product sold as one item; its options, in order, for one sold by variant"})
+    variants = fields.List(fields.Nested(VariantSchema), attribute="listed_variants", metadata={
+        "description": "Active variants for the public, all for managers and admins; [] without options"})
 
 
 class ProductWithCategorySchema(ProductSchema):

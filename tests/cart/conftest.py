@@ -11,7 +11,7 @@ from tests.factories import make_product
 COMPAT_CART_KEYS = {"id", "customer_id", "total_items", "subtotal", "created_at", "updated_at", "items"}
 CART_KEYS = COMPAT_CART_KEYS | {"discount_code", "discount_amount", "tax", "shipping_cost", "total"}
 CART_ITEM_KEYS = {"id", "cart_id", "product_id", "product", "quantity", "unit_price", "total_price",
-                  "created_at", "updated_at"}
+                  "created_at", "updated_at"} | {"variant_id", "variant_sku", "variant_options"}  # added keys (#16)
 
 
 @pytest.fixture

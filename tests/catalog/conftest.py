@@ -7,11 +7,12 @@ from PIL import Image
 
 from tests.factories import make_category, make_product
 
-PRODUCT_KEYS = {
+COMPAT_PRODUCT_KEYS = {
     "id", "name", "slug", "description", "price", "compare_price", "discount_percentage", "sku", "barcode",
     "stock_quantity", "is_in_stock", "category_id", "weight", "dimensions", "image_url", "images", "is_active",
     "is_featured", "created_at", "updated_at",
 }
+PRODUCT_KEYS = COMPAT_PRODUCT_KEYS | {"options", "variants"}  # added keys (#16)
 CATEGORY_KEYS = {"id", "name", "slug", "description", "parent_id", "is_active", "created_at", "updated_at"}
 TREE_KEYS = CATEGORY_KEYS | {"children", "products_count"}
 PAGE_KEYS = {"products", "total", "pages", "current_page", "per_page", "has_next", "has_prev"}

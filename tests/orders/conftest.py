@@ -18,7 +18,7 @@ ADDED_ORDER_KEYS = {"tracking_number", "discount_code", "discount_amount", "ship
 CUSTOMER_ORDER_KEYS = (ORDER_KEYS - {"admin_notes"}) | ADDED_ORDER_KEYS
 STAFF_ORDER_KEYS = ORDER_KEYS | ADDED_ORDER_KEYS | {"customer", "events"}
 ORDER_ITEM_KEYS = {"id", "order_id", "product_id", "product_name", "product_sku", "unit_price", "quantity",
-                   "total_price", "created_at"}
+                   "total_price", "created_at"} | {"variant_id", "variant_sku", "variant_options"}  # added keys (#16)
 
 
 def decimal_json(response):

@@ -1,0 +1,94 @@
+"""Queries on product variants: reads, the rollup onto their product, and the atomic stock moves by variant."""
+from collections import defaultdict
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import Product, ProductVariant
+from app.models.base import MAX_ID
+
+
+def get(product_id, variant_id):
+    """The variant of a product (active or not), or None."""
+    if not (0 < product_id <= MAX_ID and 0 < variant_id <= MAX_ID):
+        return None
+    variant = db.session.get(ProductVariant, variant_id)
+    return variant if variant is not None and variant.product_id == product_id else None
+
+
+def attach(products, active_only=True):
+    """Set each product's variants (the active ones only for the public) with one statement, none without options."""
+    by_product = defaultdict(list)
+    ids = [product.id for product in products if product.has_variants]
+    if ids:
+        query = select(ProductVariant).where(ProductVariant.product_id.in_(ids)).order_by(ProductVariant.id)
+        if active_only:
+            query = query.where(ProductVariant.is_active.is_(True))
+        for variant in db.session.scalars(query):
+            by_product[variant.product_id].append(variant)
+    for product in products:
+        set_committed_value(product, "variants", by_product[product.id])
+    return products
+
+
+def preload(variant_ids):
+    """Load the variants into the session in one statement, so that lines reaching them by id read no more."""
+    ids = {variant_id for variant_id in variant_ids if variant_id is not None}
+    if ids:
+        db.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(ids))).all()
+
+
+def lock(variant_ids):
+    """The variants, row-locked in id order (after their products: see stock_repository.lock) and read afresh."""
+    return db.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(variant_ids))
+                              .order_by(ProductVariant.id).with_for_update()
+                              .execution_options(populate_existing=True, autoflush=False)).all()
+
+
+def take(quantities):
+    """Take {variant_id: quantity} out of stock where every variant is active and has enough; True when all did.
+
+    Call lock() first. One conditional UPDATE; the CHECK constraint stands behind it.
+    """
+    by_id = case(quantities, value=ProductVariant.id)
+    result = db.session.execute(
+        update(ProductVariant)
+        .where(ProductVariant.id.in_(quantities), ProductVariant.is_active.is_(True),
+               ProductVariant.stock_quantity >= by_id)
+        .values(stock_quantity=ProductVariant.stock_quantity - by_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == len(quantities)
+
+
+def give_back(quantities):
+    """Return {variant_id: quantity} to stock (locking the rows in id order first); {variant_id: stock after}."""
+    if not quantities:
+        return {}
+    after = {variant.id: variant.stock_quantity + quantities[variant.id] for variant in lock(list(quantities))}
+    db.session.execute(
+        update(ProductVariant).where(ProductVariant.id.in_(quantities))
+        .values(stock_quantity=ProductVariant.stock_quantity + case(quantities, value=ProductVariant.id))
+        .execution_options(synchronize_session=False, autoflush=False)
+    )
+    return after
+
+
+def roll_up(product_ids):
+    """Set each product's stock to the sum of its active variants' and its price to their lowest (one UPDATE).
+
+    A product without an active variant keeps its price and has no stock. Returns {product_id: stock after}.
+    """
+    if not product_ids:
+        return {}
+    active = (ProductVariant.product_id == Product.id) & ProductVariant.is_active.is_(True)
+    stock = select(func.coalesce(func.sum(ProductVariant.stock_quantity), 0)).where(active)
+    lowest = select(func.min(ProductVariant.price)).where(active)
+    rows = db.session.execute(
+        update(Product).where(Product.id.in_(product_ids))
+        .values(stock_quantity=stock.scalar_subquery(), price=func.coalesce(lowest.scalar_subquery(), Product.price))
+        .returning(Product.id, Product.stock_quantity)
+        .execution_options(synchronize_session=False, autoflush=False)
+    )
+    return dict(rows.all())
