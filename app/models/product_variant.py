@@ -6,7 +6,12 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import Money, TimestampMixin
+from app.models.base import MAX_ID, Money, TimestampMixin
+
+MAX_OPTIONS = 3
+MAX_OPTION_VALUES = 50
+MAX_VARIANTS = 100  # per product
+VARIANT_MAX_STOCK = MAX_ID // MAX_VARIANTS  # so that the rollup onto the product never overflows a 32-bit column
 
 
 def option_key(option_values):
