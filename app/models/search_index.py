@@ -1,7 +1,9 @@
-"""The search index (migration 0010): database objects the models do not describe, which schema comparisons skip.
+"""The search index (migrations 0010, 0012): database objects the models do not describe, which comparisons skip.
 
-SQLite: the FTS5 table products_search (and its shadow tables), its fts5vocab table and the triggers.
-PostgreSQL: products.search_vector with its GIN index, the search_words table and the triggers.
+SQLite: the FTS5 table products_search (and its shadow tables), its fts5vocab table, the view
+product_search_documents and the triggers on products, categories and product_variants.
+PostgreSQL: products.search_vector with its GIN index, the search_words table, the functions and the triggers on
+products, categories and product_variants. Views, functions and triggers are never compared; the rest is listed here.
 """
 SEARCH_TABLES = frozenset({"search_words"})
 SEARCH_COLUMNS = frozenset({("products", "search_vector")})
@@ -9,7 +11,7 @@ SEARCH_INDEXES = frozenset({"ix_products_search", "ix_search_words_trgm"})
 
 
 def is_search_object(name, type_, table_name=None):
-    """True for an object of the search index, which the models leave to migration 0010."""
+    """True for an object of the search index, which the models leave to the search migrations."""
     if type_ == "table":
         return name in SEARCH_TABLES or name.startswith("products_search")
     if type_ == "column":

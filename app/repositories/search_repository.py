@@ -1,16 +1,19 @@
-"""Queries on the search index (migration 0010): matching, relevance tiers, typo candidates and facets.
+"""Queries on the search index (migrations 0010, 0012): matching, relevance tiers, typo candidates and facets.
 
 A SearchPlan (app/services/search_service.py) is rendered here per database: an FTS5 MATCH expression on SQLite,
 a to_tsquery text on PostgreSQL, substring matches elsewhere. Words reach both as runs of letters and digits
 only, quoted, so no input is ever read as query syntax.
 """
-from sqlalchemy import Integer, and_, bindparam, case, column, func, literal_column, or_, select, table, text, union
+from collections import defaultdict
+
+from sqlalchemy import (Integer, and_, bindparam, case, column, distinct, func, literal_column, or_, select, table,
+                        text, true, union)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from app.extensions import db
-from app.models import Category, Product
+from app.models import Category, Product, ProductVariant
 
-# Relevance tiers: an exact SKU or barcode, every word in the name, every word in name / codes / category, the rest.
+# Relevance tiers: an exact SKU or barcode (the product's or an active variant's), every word in the name, every word in name / codes / category, the rest.
 EXACT, NAME, FIELDS, ANYWHERE = 0, 1, 2, 3
 # The FTS5 table as SQLAlchemy sees it: the column named like the table is FTS5's hidden MATCH column.
 _FTS = table("products_search", column("rowid", Integer), column("products_search"))
@@ -23,7 +26,10 @@ _SHARING_LIMIT = 5000  # a bound on the words of one two-letter prefix and about
 
 
 def matches(plan):
-    """The condition on Product of the products the plan finds: every word (or a typo alternative) or the code."""
+    """The condition on Product of the products the plan finds: every word (or a typo alternative) or the code.
+
+    An active variant's code is in its product's indexed codes (0012): the index finds those products.
+    """
     exact = _exact(plan)
     if not plan.terms:
         return exact
@@ -33,7 +39,7 @@ def matches(plan):
         return Product.id.in_(union(_fts_ids(plan, ANYWHERE), select(Product.id).where(exact)))
     if dialect == "postgresql":
         return or_(exact, _tsquery_match(plan, ANYWHERE))
-    return or_(exact, and_(*[_substring(term) for term in plan.terms]))
+    return or_(_exact_tier(plan), and_(*[_substring(term) for term in plan.terms]))
 
 
 def relevance(plan):
@@ -44,12 +50,12 @@ def relevance(plan):
     """
     dialect = _dialect()
     if not plan.terms or dialect not in ("sqlite", "postgresql"):
-        tiers = [(_exact(plan), EXACT)]
+        tiers = [(_exact_tier(plan), EXACT)]
     elif dialect == "sqlite":
-        tiers = [(Product.id.in_(select(Product.id).where(_exact(plan))), EXACT),
+        tiers = [(Product.id.in_(union(select(Product.id).where(_exact(plan)), _variant_exact_ids(plan))), EXACT),
                  (Product.id.in_(_fts_ids(plan, NAME)), NAME), (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
     else:
-        tiers = [(_exact(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
+        tiers = [(_exact_tier(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
     return [case(*tiers, else_=ANYWHERE), Product.id.desc()]
 
 
@@ -127,13 +133,61 @@ def summary(conditions):
     return {"total": row[0], "in_stock": row[1], "price": {"min": row[2], "max": row[3]}}
 
 
+def option_counts(conditions):
+    """{option name: {value: how many products matching conditions have an active variant with it}} (one statement)."""
+    dialect = _dialect()
+    joined = Product.__table__.join(ProductVariant, and_(ProductVariant.product_id == Product.id,
+                                                         ProductVariant.is_active.is_(True)))
+    if dialect not in ("sqlite", "postgresql"):
+        return _option_counts_of(db.session.execute(
+            select(Product.id, ProductVariant.option_values).select_from(joined).where(*conditions)))
+    # The values as text: json_each gives SQLite's text as is, json_each_text PostgreSQL's without JSON quotes.
+    pairs = getattr(func, "json_each" if dialect == "sqlite" else "json_each_text")(
+        ProductVariant.option_values).table_valued("key", "value").alias("option_value")
+    counted = func.count(distinct(Product.id))
+    rows = db.session.execute(
+        select(pairs.c.key, pairs.c.value, counted).select_from(joined.join(pairs, true())).where(*conditions)
+        .group_by(pairs.c.key, pairs.c.value).order_by(pairs.c.key, pairs.c.value))
+    counts = defaultdict(dict)
+    for name, value, count in rows:
+        counts[name][value] = count
+    return dict(counts)
+
+
+def _option_counts_of(rows):
+    products = defaultdict(set)
+    for product_id, option_values in rows:
+        for name, value in option_values.items():
+            products[(name, value)].add(product_id)
+    counts = defaultdict(dict)
+    for (name, value), ids in sorted(products.items()):
+        counts[name][value] = len(ids)
+    return dict(counts)
+
+
 def _dialect():
     return db.session.get_bind().dialect.name
 
 
+def _codes(plan):
+    return sorted({plan.text, plan.text.upper(), plan.text.lower()})
+
+
 def _exact(plan):
-    codes = sorted({plan.text, plan.text.upper(), plan.text.lower()})
+    codes = _codes(plan)
     return or_(Product.sku.in_(codes), Product.barcode.in_(codes))
+
+
+def _variant_exact_ids(plan):
+    """The ids of the products with an active variant whose SKU or barcode is the text."""
+    codes = _codes(plan)
+    return select(ProductVariant.product_id).where(ProductVariant.is_active.is_(True),
+                                                   or_(ProductVariant.sku.in_(codes), ProductVariant.barcode.in_(codes)))
+
+
+def _exact_tier(plan):
+    """The exact tier: the product's SKU or barcode, or an active variant's."""
+    return or_(_exact(plan), Product.id.in_(_variant_exact_ids(plan)))
 
 
 def _fts_ids(plan, tier):

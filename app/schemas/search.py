@@ -29,4 +29,6 @@ class ProductFacetsSchema(Schema):
     in_stock = Number(metadata={"description": "How many matching products are in stock"})
     price = fields.Nested(PriceRangeSchema)
     total = Number(metadata={"description": "How many active products match"})
-    options = fields.Dict(metadata={"description": "Counts per option value (variants): empty for now"})
+    options = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+                          metadata={"description": "{option name: {value: how many matching products have an active "
+                                                   "variant with it}}; empty when none has variants"})

@@ -90,7 +90,7 @@ def edit_distance(a, b):
 
 
 def facets(filters):
-    """Counts of the active products matching the list filters: per category, in stock, price range, total."""
+    """Counts of the active products matching the list filters: per category and option value, in stock, prices."""
     conditions = product_repository.conditions(with_search(filters))
     return {**search_repository.summary(conditions), "categories": search_repository.category_counts(conditions),
-            "options": {}}
+            "options": search_repository.option_counts(conditions)}
