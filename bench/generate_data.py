@@ -1,7 +1,8 @@
 """Fill a database with a large shop (bulk inserts): `python -m bench.generate_data --products 100000 --orders 200000`.
 
 Runs against DATABASE_URL (the development SQLite file by default) after `flask db upgrade`; adds categories,
-customers, products and orders with items on top of whatever is there. Orders are consistent with the money
+customers, products and orders with items on top of whatever is there. A tenth of the products (clothing) get
+size and colour options and 3 to 8 variants, their price and stock rolled up. Orders are consistent with the money
 rules (tax half-up to cents, flat shipping, total = subtotal + tax + shipping); stock is not reconciled.
 """
 import argparse
@@ -11,17 +12,22 @@ import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from app import create_app
 from app.extensions import db
-from app.models import Category, Customer, Order, OrderItem, Product, User
+from app.models import Category, Customer, Order, OrderItem, Product, ProductVariant, User
 from app.models.base import utcnow
+from app.models.product_variant import option_key
+from app.repositories import variant_repository
 from app.utils.passwords import hash_password
 
 ITEMS = ["Laptop", "Phone", "Headphones", "Mouse", "Keyboard", "Monitor", "Tablet", "Speaker", "Camera",
          "Smartwatch", "T-Shirt", "Jeans", "Shoes", "Jacket", "Dress", "Chair", "Desk", "Lamp", "Bike", "Yoga Mat"]
 BRANDS = ["Premium", "Elite", "Pro", "Ultra", "Max", "Plus", "Lite", "Standard"]
+CLOTHING = {"T-Shirt", "Jeans", "Shoes", "Jacket", "Dress"}
+SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
+COLOURS = ["Black", "White", "Red", "Blue", "Green", "Grey"]
 STATUSES = ["pending", "confirmed", "processing", "shipped", "delivered", "delivered", "cancelled"]
 CHUNK = 5000
 CENT = Decimal("0.01")
@@ -90,6 +96,41 @@ def add_products(count, category_ids, rng):
     return [(row["sku"], row["name"], row["price"]) for row in rows]
 
 
+def has_variants(sku):
+    """A tenth of the products, all clothing: two in five of the T-shirts, jeans, shoes, jackets and dresses."""
+    n = int(sku.removeprefix("BULK-"))
+    return ITEMS[n % len(ITEMS)] in CLOTHING and (n // len(ITEMS)) % 5 < 2
+
+
+def add_variants(products, rng):
+    """Options and 3 to 8 variants for the clothing products of has_variants(), their price and stock rolled up."""
+    now = utcnow()
+    chosen = {sku: price for sku, _, price in products if has_variants(sku)}
+    ids = dict(db.session.execute(select(Product.sku, Product.id).where(Product.sku.like("BULK-%"))).all())
+    start = db.session.scalar(select(func.max(ProductVariant.id))) or 0
+    options, variants = [], []
+    for sku, price in chosen.items():
+        count = rng.randint(3, 8)
+        sizes = rng.sample(SIZES, rng.randint(2, 4))
+        colours = rng.sample(COLOURS, -(-count // len(sizes)))
+        options.append({"id": ids[sku], "options": [{"name": "size", "values": sizes},
+                                                    {"name": "colour", "values": colours}]})
+        for size, colour in [(size, colour) for colour in colours for size in sizes][:count]:
+            values = {"size": size, "colour": colour}
+            variants.append({
+                "product_id": ids[sku], "sku": f"{sku}-{size}-{colour.upper()}",
+                "barcode": f"8{start + len(variants) + 1:012d}", "price": price + rng.choice([0, 0, 0, 5]),
+                "stock_quantity": rng.choice([0, 5, 50, 500]), "is_active": rng.random() > 0.05,
+                "option_values": values, "option_key": option_key(values), "created_at": now, "updated_at": now})
+    for chunk in chunks(options):
+        db.session.execute(update(Product), chunk)
+    bulk_insert(ProductVariant, variants)
+    for chunk in chunks(sorted(ids[sku] for sku in chosen)):
+        variant_repository.roll_up(chunk)
+    db.session.commit()
+    return len(variants)
+
+
 def add_orders(count, customer_ids, products, rng, tax_rate, shipping):
     now = utcnow()
     sku_to_id = dict(db.session.execute(select(Product.sku, Product.id).where(Product.sku.like("BULK-%"))).all())
@@ -134,10 +175,12 @@ def main():
         category_ids = ensure_categories(args.categories)
         customer_ids = add_customers(args.customers)
         products = add_products(args.products, category_ids, rng)
+        variant_count = add_variants(products, rng)
         item_count = add_orders(args.orders, customer_ids, products, rng,
                                 app.config["TAX_RATE"], app.config["SHIPPING_COST"])
         print(f"added {len(category_ids)} categories, {len(customer_ids)} customers, {len(products)} products, "
-              f"{args.orders} orders, {item_count} order items in {time.perf_counter() - started:.1f}s")
+              f"{variant_count} variants, {args.orders} orders, {item_count} order items "
+              f"in {time.perf_counter() - started:.1f}s")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,19 @@
 """Search benchmark: `python -m bench.search_bench --url sqlite:////tmp/search.db` (or a postgresql:// URL).
 
-In process through the Flask test client (no HTTP server: the app and the database alone), catalog cache off, so
-every request reads the database (what a cache miss costs). The database is rebuilt from nothing (SQLite: the file
-is deleted; PostgreSQL: every table dropped): migrations up to 0009, `--products` products of bench/generate_data.py
-(no orders); a copy of it at 0009 (a file copy, or `<database>_0009` made from it as a template) and the original
-upgraded to 0010 (the index built over existing products, timed). The product list and cold name searches
-(search_type=name, 40 values, each once a round) run interleaved on both, request by request (the machine's noise
-falls on both alike); `q` searches and facets on 0010. On PostgreSQL VACUUM ANALYZE runs after the bulk load and
-after the migration (which rewrites every product row), as autovacuum would.
+Each side is a worker process of its own tree's app on its own database, timing each request in process through
+the Flask test client (no HTTP server), catalog cache off, so every request reads the database (what a cache miss
+costs). The database is rebuilt from nothing (SQLite: the file is deleted; PostgreSQL: every table dropped):
+migrations up to 0009, `--products` products of bench/generate_data.py (no orders); a copy of it at 0009 (a file
+copy, or `<database>_0009` made from it as a template), served by the tree before issue #16 (`--before`, checked
+out by `git worktree add --detach` and removed afterwards: the head's models do not read a database without the
+variants' columns); the original upgraded to 0011 (the index of 0010 built over existing products, timed), the
+variants of generate_data added (a tenth of the products, 3 to 8 each), then upgraded to the head (0012 reindexes
+the products with variants, timed) and served by this tree. The product list and cold name searches
+(search_type=name, 40 values, each once a round) run interleaved, request by request (the machine's noise falls
+on every side alike); `q` searches (one of them an exact variant SKU) and facets on the head. On PostgreSQL VACUUM
+ANALYZE runs after the bulk load and after each migration (which rewrite product rows), as autovacuum would. With
+--toast (PostgreSQL), a third side is a copy of the head whose search_vector is stored EXTERNAL with
+toast_tuple_target 128 (the table rewritten).
 Prints p50 / p99 in ms per kind (--rounds rounds of every URL).
 """
 import argparse
@@ -15,6 +21,9 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
 from flask_migrate import upgrade
@@ -23,9 +32,25 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
-from bench.generate_data import add_products, ensure_categories
+from bench.generate_data import add_products, add_variants, ensure_categories
 
-MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
+TREE = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+MIGRATIONS = os.path.join(TREE, "migrations")
+BEFORE_16 = "47d8bfb^"  # the landing before the search of issue #16 (migration 0010)
+# A worker: the app of its tree on one database; a line in (a path), the request's ms, status and error body out.
+WORKER = r"""
+import sys, time
+from app import create_app
+app = create_app("development", {"SQLALCHEMY_DATABASE_URI": sys.argv[1], "CATALOG_CACHE_ENABLED": False,
+                                 "RATELIMIT_ENABLED": False, "DEBUG": False})
+client = app.test_client()
+for line in sys.stdin:
+    started = time.perf_counter()
+    response = client.get(line.strip())
+    took = (time.perf_counter() - started) * 1000
+    body = "" if response.status_code == 200 else response.get_data(as_text=True).replace("\n", " ")[:300]
+    print(f"{took:.3f} {response.status_code} {body}", flush=True)
+"""
 SEARCHES = ["laptop", "premium laptop", "elite camera 1234", "jacket", "yoga mat", "shoes 77", "headphones pro",
             "model 4242", "BULK-00012345", "9000000054321", "lapotp", "smartwach", "keybaord ultra", "desk lamp"]
 FACETS = ["q=laptop", "q=premium%20laptop", "q=lapotp", "q=jacket&in_stock=true", "q=camera&max_price=100",
@@ -37,37 +62,84 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--toast", action="store_true", help="PostgreSQL: also a head copy with search_vector toasted")
+    parser.add_argument("--before", default=BEFORE_16, help="the revision whose code serves the 0009 copy")
     args = parser.parse_args()
     app = _app(args.url)
     with app.app_context():
         _fresh(args.url)
         upgrade(directory=MIGRATIONS, revision="0009")
         category_ids = ensure_categories(50)
-        add_products(args.products, category_ids, random.Random(42))
+        products = add_products(args.products, category_ids, random.Random(42))
         _vacuum()
-        before_url = _copy(args.url)
-        started = time.perf_counter()
-        upgrade(directory=MIGRATIONS)
-        built = time.perf_counter() - started
+        before_url = _copy(args.url, "0009")
+        built = {"0010": _upgrade("0011")}
+        variant_count = add_variants(products, random.Random(7))
         _vacuum()
-    before, after = _app(before_url).test_client(), app.test_client()
+        built["0012"] = _upgrade("head")
+        variant_sku = db.session.scalar(text("SELECT sku FROM product_variants WHERE is_active ORDER BY id LIMIT 1"))
+        toast_url = _copy(args.url, "toast") if args.toast else None
+    if toast_url:
+        _toast(toast_url)
+    with tempfile.TemporaryDirectory() as scratch:
+        before_tree = os.path.join(scratch, "before")
+        subprocess.run(["git", "-C", TREE, "worktree", "add", "--detach", "-q", before_tree, args.before], check=True)
+        sides = [(before_tree, before_url, f"{args.before} at 0009"), (TREE, args.url, "head at 0012")]
+        if toast_url:
+            sides.append((TREE, toast_url, "head, search_vector toasted"))
+        clients = []
+        try:
+            clients.extend(_Worker(tree, url) for tree, url, _ in sides)
+            _measure(args, clients, [label for _, _, label in sides], category_ids, variant_sku, variant_count, built)
+        finally:
+            for client in clients:
+                client.close()
+            subprocess.run(["git", "-C", TREE, "worktree", "remove", "--force", before_tree], check=False)
+
+
+def _measure(args, clients, labels, category_ids, variant_sku, variant_count, built):
+    searches = [*SEARCHES, variant_sku]
     names = [f"search_type=name&search_value={word}%20{n}" for word, n in zip(
         ["laptop", "phone", "camera", "jacket", "lamp"] * 8, range(1234, 99999, 2345))]
-    compared = {kind: _interleaved(before, after, queries, rounds) for kind, queries, rounds in (
+    compared = {kind: _interleaved(clients, queries, rounds) for kind, queries, rounds in (
         ("product list (page 1, page 2 by price)", ["page=1", "page=2&sort=price"], args.rounds),
         ("cold name search", names, 3))}
-    searched = {"q search (14 queries)": _time(after, [f"q={query}" for query in SEARCHES], args.rounds),
-                "facets (8 filters)": _time(after, [query.format(category=category_ids[0]) for query in FACETS],
-                                            args.rounds, path="/api/products/facets")}
-    print(f"{make_url(args.url).get_backend_name()}, {args.products} products; migration 0010 built the index in "
-          f"{built:.1f} s")
-    print("| kind | at 0009 p50 / p99 ms | at 0010 p50 / p99 ms |\n|---|---:|---:|")
-    for kind, (at_0009, at_0010) in compared.items():
-        print(f"| {kind} (interleaved) | {_figures(at_0009)} | {_figures(at_0010)} |")
-    for kind, figures in searched.items():
-        print(f"| {kind} | - | {_figures(figures)} |")
-    print("\nq search p50 per query (ms): " + ", ".join(
-        f"{query} {statistics.median(_time(after, [f'q={query}'], 5)):.1f}" for query in SEARCHES))
+    searched = {f"q search ({len(searches)} queries)": [
+                    _time(client, [f"q={query}" for query in searches], args.rounds) for client in clients[1:]],
+                "facets (8 filters)": [
+                    _time(client, [query.format(category=category_ids[0]) for query in FACETS], args.rounds,
+                          path="/api/products/facets") for client in clients[1:]]}
+    print(f"{make_url(args.url).get_backend_name()}, {args.products} products, {variant_count} variants; "
+          f"migrations 0010-0011 (the index built) took {built['0010']:.1f} s, "
+          f"0012 (variants reindexed) {built['0012']:.1f} s")
+    print(f"| kind | {' | '.join(f'{label} p50 / p99 ms' for label in labels)} |\n|---|"
+          + "---:|" * len(labels))
+    for kind, sides in compared.items():
+        print(f"| {kind} (interleaved) | {' | '.join(_figures(times) for times in sides)} |")
+    for kind, sides in searched.items():
+        print(f"| {kind} | - | {' | '.join(_figures(times) for times in sides)} |")
+    print("\nq search p50 per query at head (ms): " + ", ".join(
+        f"{query} {statistics.median(_time(clients[1], [f'q={query}'], 5)):.1f}" for query in searches))
+
+
+class _Worker:
+    """A process of one tree's app on one database, answering GET paths one at a time."""
+
+    def __init__(self, tree, url):
+        env = {**os.environ, "PYTHONPATH": tree, "FLASK_ENV": "development"}
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER, url], cwd=tree, env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def get(self, path):
+        """(milliseconds, status, error body) of a GET."""
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        took, status, body = (self.process.stdout.readline().rstrip("\n") + "  ").split(" ", 2)
+        return float(took), int(status), body
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def _app(url):
@@ -75,16 +147,43 @@ def _app(url):
                                       "RATELIMIT_ENABLED": False, "DEBUG": False})
 
 
-def _copy(url):
-    """A copy of the database at 0009 for the interleaved before / after (a file copy, or a template database)."""
+def _upgrade(revision):
+    """Seconds the migrations up to revision took (then VACUUM ANALYZE)."""
+    db.session.remove()
+    started = time.perf_counter()
+    upgrade(directory=MIGRATIONS, revision=revision)
+    took = time.perf_counter() - started
+    _vacuum()
+    return took
+
+
+def _toast(url):
+    """Keep search_vector out of the heap: external storage, the smallest tuple target, every row rewritten."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    size = ("SELECT pg_size_pretty(pg_relation_size('products')), "
+            "pg_size_pretty(pg_total_relation_size(reltoastrelid)) FROM pg_class WHERE relname = 'products'")
+    with engine.connect() as connection:
+        print("products heap / TOAST at head: {} / {}".format(*connection.exec_driver_sql(size).one()))
+        connection.exec_driver_sql("ALTER TABLE products ALTER COLUMN search_vector SET STORAGE EXTERNAL")
+        connection.exec_driver_sql("ALTER TABLE products SET (toast_tuple_target = 128)")
+        # A rewrite through the insert path (which applies the tuple target); a VACUUM FULL copies tuples as they are.
+        connection.exec_driver_sql("ALTER TABLE products ALTER COLUMN search_vector TYPE tsvector "
+                                   "USING search_vector || ''::tsvector")
+        connection.exec_driver_sql("VACUUM ANALYZE products")
+        print("products heap / TOAST toasted: {} / {}".format(*connection.exec_driver_sql(size).one()))
+    engine.dispose()
+
+
+def _copy(url, suffix):
+    """A copy of the database as it is now (a file copy, or a template database)."""
     parsed = make_url(url)
     db.session.remove()
     db.engine.dispose()
     if parsed.get_backend_name() == "sqlite":
-        copy = parsed.database.replace(".db", "") + "-0009.db"
+        copy = parsed.database.replace(".db", "") + f"-{suffix}.db"
         shutil.copyfile(parsed.database, copy)
         return parsed.set(database=copy).render_as_string(hide_password=False)
-    copy = f"{parsed.database}_0009"
+    copy = f"{parsed.database}_{suffix}"
     server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
@@ -93,13 +192,14 @@ def _copy(url):
     return parsed.set(database=copy).render_as_string(hide_password=False)
 
 
-def _interleaved(before, after, queries, rounds):
-    """(before times, after times): each request on one database then the other, the first one alternating."""
-    times = ([], [])
+def _interleaved(clients, queries, rounds):
+    """[times per client]: each request on every database in turn, the first one rotating."""
+    times = [[] for _ in clients]
     for round_number in range(rounds):
         for query in queries:
-            for side in ((0, 1) if round_number % 2 == 0 else (1, 0)):
-                times[side].extend(_time((before, after)[side], [query], 1))
+            for step in range(len(clients)):
+                side = (round_number + step) % len(clients)
+                times[side].extend(_time(clients[side], [query], 1))
     return times
 
 
@@ -128,10 +228,9 @@ def _time(client, queries, rounds, path="/api/products"):
     times = []
     for _ in range(rounds):
         for query in queries:
-            started = time.perf_counter()
-            response = client.get(f"{path}?{query}")
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (query, response.get_data(as_text=True))
+            took, status, body = client.get(f"{path}?{query}")
+            times.append(took)
+            assert status == 200, (query, status, body)
     return times
 
 

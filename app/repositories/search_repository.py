@@ -181,8 +181,8 @@ def _exact(plan):
 def _variant_exact_ids(plan):
     """The ids of the products with an active variant whose SKU or barcode is the text."""
     codes = _codes(plan)
-    return select(ProductVariant.product_id).where(ProductVariant.is_active.is_(True),
-                                                   or_(ProductVariant.sku.in_(codes), ProductVariant.barcode.in_(codes)))
+    return select(ProductVariant.product_id).where(
+        ProductVariant.is_active.is_(True), or_(ProductVariant.sku.in_(codes), ProductVariant.barcode.in_(codes)))
 
 
 def _exact_tier(plan):
