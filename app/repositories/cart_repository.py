@@ -2,9 +2,10 @@
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import Cart, CartItem
+from app.models import Cart, CartItem, ProductVariant
 from app.models.base import utcnow
 
 
@@ -13,13 +14,28 @@ def _with_lines():
     return joinedload(Cart.items).joinedload(CartItem.product), joinedload(Cart.discount)
 
 
-def _get(owned):
-    return db.session.scalars(
+def _get(owned, variants=True):
+    cart = db.session.scalars(
         select(Cart).where(owned).options(*_with_lines()).execution_options(populate_existing=True)
     ).unique().first()
+    if cart is not None and variants:
+        _set_variants(cart.items)
+    return cart
 
 
-def _lock(owned):
+def _set_variants(lines):
+    """The variant lines' variants in one more statement (none for a cart without them), set on the lines: the
+    cart's own read keeps its three joins."""
+    ids = {line.variant_id for line in lines if line.variant_id is not None}
+    if ids:
+        variants = {variant.id: variant
+                    for variant in db.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(ids)))}
+        for line in lines:
+            if line.variant_id is not None:
+                set_committed_value(line, "variant", variants.get(line.variant_id))
+
+
+def _lock(owned, variants=True):
     """Touch the cart as the transaction's first write, so writers of one cart run one at a time.
 
     On PostgreSQL the UPDATE holds the row lock until commit; on SQLite the first write takes the database
@@ -29,7 +45,7 @@ def _lock(owned):
     result = db.session.execute(
         update(Cart).where(owned).values(updated_at=utcnow()).execution_options(synchronize_session=False)
     )
-    return _get(owned) if result.rowcount else None
+    return _get(owned, variants) if result.rowcount else None
 
 
 def get_for_customer(customer_id):
@@ -45,6 +61,12 @@ def get_for_guest(token_hash):
 def lock_for_customer(customer_id):
     """The customer's cart, locked (see _lock), or None when the customer has none."""
     return _lock(Cart.customer_id == customer_id)
+
+
+def lock_for_checkout(customer_id):
+    """The customer's cart, locked like lock_for_customer, without reading its lines' variants: the checkout
+    locks them (variant_repository.lock)."""
+    return _lock(Cart.customer_id == customer_id, variants=False)
 
 
 def lock_for_guest(token_hash):
@@ -78,14 +100,16 @@ def delete_cart(cart):
 
 
 def add_lines(cart_id, quantities):
-    """New lines {product_id: quantity} in one INSERT, whatever their number (the cart's loaded lines go stale)."""
+    """New lines {(product_id, variant_id or None): quantity} in one INSERT, whatever their number (the cart's
+    loaded lines go stale)."""
     if quantities:
-        db.session.execute(insert(CartItem), [{"cart_id": cart_id, "product_id": product_id, "quantity": quantity}
-                                              for product_id, quantity in quantities.items()])
+        db.session.execute(insert(CartItem), [
+            {"cart_id": cart_id, "product_id": product_id, "variant_id": variant_id, "quantity": quantity}
+            for (product_id, variant_id), quantity in quantities.items()])
 
 
-def add_line(cart, product, quantity):
-    line = CartItem(cart=cart, product=product, quantity=quantity)
+def add_line(cart, product, quantity, variant=None):
+    line = CartItem(cart=cart, product=product, variant=variant, quantity=quantity)
     db.session.add(line)
     return line
 

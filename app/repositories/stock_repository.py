@@ -1,9 +1,11 @@
-"""Product reads and the atomic stock moves of checkout, cancel, refund, edits and adjustments: few statements."""
+"""Product reads and the atomic stock moves of checkout, cancel, refund, edits and adjustments (of products and
+variants): few statements."""
 from sqlalchemy import case, select, update
 
 from app.extensions import db
-from app.models import Product
+from app.models import Product, ProductVariant
 from app.models.base import MAX_ID, utcnow
+from app.models.product_variant import VARIANT_MAX_STOCK
 
 
 def get_product(product_id):
@@ -42,23 +44,28 @@ def take(quantities):
     return result.rowcount == len(quantities)
 
 
-def give_back(quantities):
-    """Return {product_id: quantity} to stock (locking the rows in id order first); {product_id: stock after}."""
-    if not quantities:
+def give_back(quantities, lock_also=()):
+    """Return {product_id: quantity} to stock (locking the rows, and those of lock_also, in id order first);
+    {product_id: stock after}."""
+    ids = set(quantities) | set(lock_also)
+    if not ids:
         return {}
-    after = {product.id: product.stock_quantity + quantities[product.id] for product in lock(list(quantities))}
-    db.session.execute(
-        update(Product).where(Product.id.in_(quantities))
-        .values(stock_quantity=Product.stock_quantity + case(quantities, value=Product.id))
-        .execution_options(synchronize_session=False, autoflush=False)
-    )
+    after = {product.id: product.stock_quantity + quantities[product.id] for product in lock(list(ids))
+             if product.id in quantities}
+    if quantities:
+        db.session.execute(
+            update(Product).where(Product.id.in_(quantities))
+            .values(stock_quantity=Product.stock_quantity + case(quantities, value=Product.id))
+            .execution_options(synchronize_session=False, autoflush=False)
+        )
     return after
 
 
 def adjust(product_id, delta):
     """Add delta to a product's stock unless it would leave 0..MAX_ID: one conditional UPDATE.
 
-    Returns the row (id, sku, name, stock_quantity after), or None when no row changed (missing, or out of range).
+    Returns the row (id, sku, name, stock_quantity after, options), or None when no row changed (missing, or out
+    of range).
     """
     if not 0 < product_id <= MAX_ID:
         return None
@@ -67,6 +74,21 @@ def adjust(product_id, delta):
         update(Product).where(Product.id == product_id, Product.stock_quantity >= -delta,
                               Product.stock_quantity <= MAX_ID - delta)
         .values(stock_quantity=Product.stock_quantity + delta)
-        .returning(Product.id, Product.sku, Product.name, Product.stock_quantity)
+        .returning(Product.id, Product.sku, Product.name, Product.stock_quantity, Product.options)
         .execution_options(synchronize_session=False)
     ).first()
+
+
+def adjust_variant(variant_id, delta):
+    """Add delta to a variant's stock unless it would leave 0..VARIANT_MAX_STOCK: one conditional UPDATE.
+
+    Hold the variant's product first (hold()), then roll the product up (variant_repository.roll_up). Returns the
+    variant's stock after, or None when no row changed.
+    """
+    return db.session.execute(
+        update(ProductVariant).where(ProductVariant.id == variant_id, ProductVariant.stock_quantity >= -delta,
+                                     ProductVariant.stock_quantity <= VARIANT_MAX_STOCK - delta)
+        .values(stock_quantity=ProductVariant.stock_quantity + delta)
+        .returning(ProductVariant.stock_quantity)
+        .execution_options(synchronize_session=False)
+    ).scalar()

@@ -71,8 +71,8 @@ def get_cart(owner):
 @blp.arguments(AddToCartSchema)
 @blp.response(200, CartMessageSchema)
 def add_item(owner, data):
-    """Add a product to the cart (its line's quantity grows)."""
-    cart = cart_service.add_item(owner, data["product_id"], data["quantity"])
+    """Add a product, or a variant of a product with options, to the cart (its line's quantity grows)."""
+    cart = cart_service.add_item(owner, data["product_id"], data["quantity"], data["variant_id"])
     return {"message": "Item added to cart", "cart": cart}
 
 
@@ -81,7 +81,7 @@ def add_item(owner, data):
 @blp.arguments(UpdateCartItemSchema)
 @blp.response(200, CartMessageSchema)
 def update_item(owner, data, product_id):
-    """Set the quantity of a product in the cart."""
+    """Set the quantity of a product in the cart (of a product with options: the variant form, 400 here)."""
     cart = cart_service.update_item(owner, product_id, data["quantity"])
     return {"message": "Cart item updated", "cart": cart}
 
@@ -90,8 +90,27 @@ def update_item(owner, data, product_id):
 @cart_owner
 @blp.response(200, CartMessageSchema)
 def remove_item(owner, product_id):
-    """Remove a product from the cart."""
+    """Remove a product from the cart (of a product with options: the variant form, 400 here)."""
     cart = cart_service.remove_item(owner, product_id)
+    return {"message": "Item removed from cart", "cart": cart}
+
+
+@blp.route("/items/<int:product_id>/variants/<int:variant_id>", methods=["PUT"])
+@cart_owner
+@blp.arguments(UpdateCartItemSchema)
+@blp.response(200, CartMessageSchema)
+def update_variant_item(owner, data, product_id, variant_id):
+    """Set the quantity of a variant of a product in the cart."""
+    cart = cart_service.update_item(owner, product_id, data["quantity"], variant_id)
+    return {"message": "Cart item updated", "cart": cart}
+
+
+@blp.route("/items/<int:product_id>/variants/<int:variant_id>", methods=["DELETE"])
+@cart_owner
+@blp.response(200, CartMessageSchema)
+def remove_variant_item(owner, product_id, variant_id):
+    """Remove a variant of a product from the cart."""
+    cart = cart_service.remove_item(owner, product_id, variant_id)
     return {"message": "Item removed from cart", "cart": cart}
 
 

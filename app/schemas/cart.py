@@ -1,11 +1,17 @@
 """Cart shapes; prices are the products' current prices."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.schemas.common import Moment, Money, Number, StrictInputSchema, Text
 from app.schemas.product import ProductSchema
 
 MAX_QUANTITY = 100
 QUANTITY_RANGE = validate.Range(min=1, max=MAX_QUANTITY, error="Quantity must be between 1 and 100")
+
+
+def _not_boolean(value):
+    # marshmallow's Integer takes True for 1; a JSON boolean is a client bug here.
+    if isinstance(value, bool):
+        raise ValidationError("Not a valid integer.")
 
 
 class CartProductSchema(ProductSchema):
@@ -59,6 +65,9 @@ class AddToCartSchema(StrictInputSchema):
     product_id = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, error="Invalid product ID"),
                                 error_messages={"required": "Product ID is required"})
     quantity = fields.Integer(strict=True, load_default=1, validate=QUANTITY_RANGE)
+    variant_id = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                validate=[_not_boolean, validate.Range(min=1, error="Invalid variant ID")],
+                                metadata={"description": "Required for a product with options: which variant"})
 
 
 class UpdateCartItemSchema(StrictInputSchema):

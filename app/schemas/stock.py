@@ -1,9 +1,9 @@
-"""Stock ledger shapes: the adjustment body, a movement, the page of a product's movements."""
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+"""Stock ledger shapes: the adjustment body, a movement, the page of a product's (a variant's) movements."""
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate
 
 from app.enums import StockMovementKind, values
 from app.schemas.common import Moment, Number, StrictInputSchema, Text
-from app.utils.pagination import page_schema
+from app.utils.pagination import PageArgs, page_schema
 
 MAX_ADJUSTMENT = 1_000_000
 REASON_LENGTH = (3, 500)
@@ -28,29 +28,47 @@ class StockAdjustmentSchema(StrictInputSchema):
         _integer, validate.Range(min=-MAX_ADJUSTMENT, max=MAX_ADJUSTMENT),
         validate.NoneOf([0], error="Must not be 0.")], metadata={"description": "Units added (+) or removed (-)"})
     reason = fields.String(required=True, validate=_reason_length)
+    variant_id = fields.Integer(strict=True, load_default=None, validate=_integer, metadata={
+        "description": "Required for a product with options: the variant whose stock changes"})
 
     @post_load
     def trim_reason(self, data, **kwargs):
         return {**data, "reason": data["reason"].strip()}
 
 
+class StockMovementArgs(PageArgs):
+    """?page=&per_page=&variant_id= (one variant's movements)."""
+
+    variant_id = fields.Integer(load_default=None)
+
+
 class StockMovementSchema(Schema):
     id = Number()
     product_id = Number()
+    variant_id = Number(metadata={"description": "A variant's movement only: the variant (absent on a product's)"})
     kind = Text(metadata={"enum": values(StockMovementKind)})
     delta = Number()
-    quantity_after = Number(metadata={"description": "The product's stock right after this movement"})
+    quantity_after = Number(metadata={"description": "The product's (a variant's movement: the variant's) stock right "
+                                              "after this movement"})
     reason = Text(allow_none=True)
     order_id = Number(allow_none=True)
     actor_id = Number(allow_none=True)
     created_at = Moment()
+
+    @post_dump
+    def product_rows_unchanged(self, data, **kwargs):
+        # A product sold as one item keeps the ledger row it always had; only a variant's row names its variant.
+        if data.get("variant_id") is None:
+            data.pop("variant_id", None)
+        return data
 
 
 class StockAdjustmentResultSchema(Schema):
     message = fields.String()
     movement = fields.Nested(StockMovementSchema)
     product_id = Number()
-    stock_quantity = Number(metadata={"description": "The product's stock after the adjustment"})
+    stock_quantity = Number(metadata={"description": "The product's stock after the adjustment (with options: the "
+                                                     "sum of its active variants')"})
 
 
 StockMovementPageSchema = page_schema("StockMovementPage", "movements", StockMovementSchema)

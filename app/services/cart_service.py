@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.errors import BadRequest, Conflict, InsufficientStock, NotFound
 from app.models.base import utcnow
-from app.repositories import cart_repository, customer_repository, stock_repository
+from app.repositories import cart_repository, customer_repository, stock_repository, variant_repository
 from app.schemas.cart import MAX_QUANTITY
 from app.services import discount_service
 from app.services.unit_of_work import unit_of_work
@@ -52,48 +52,50 @@ def customer_id_of(caller):
     return caller.customer_id or customer_repository.add_for_user(caller.id).id
 
 
-def add_item(owner, product_id, quantity):
-    """Add quantity of a product (to its line if there is one); returns the cart."""
+def add_item(owner, product_id, quantity, variant_id=None):
+    """Add quantity of a product, or of one variant of a product with options (to its line if there is one);
+    returns the cart."""
     with unit_of_work():
         cart = _lock_or_add(owner)
         product = _available_product(product_id)
-        line = _line(cart, product_id)
+        variant = _chosen_variant(product, variant_id)
+        sold = variant or product
+        line = _line(cart, product_id, variant_id)
         in_cart = line.quantity if line else 0
-        if product.stock_quantity < quantity:
-            raise InsufficientStock(f"Only {product.stock_quantity} item(s) available in stock")
-        if in_cart + quantity > product.stock_quantity:
+        if sold.stock_quantity < quantity:
+            raise InsufficientStock(f"Only {sold.stock_quantity} item(s) available in stock")
+        if in_cart + quantity > sold.stock_quantity:
             raise InsufficientStock(f"Cannot add {quantity}. Cart already has {in_cart}. "
-                                    f"Only {product.stock_quantity} available in stock.")
+                                    f"Only {sold.stock_quantity} available in stock.")
         if in_cart + quantity > MAX_QUANTITY:
             raise InsufficientStock(f"Maximum {MAX_QUANTITY} items per product")
         if line:
             line.quantity += quantity
         else:
-            cart_repository.add_line(cart, product, quantity)
+            cart_repository.add_line(cart, product, quantity, variant)
     return cart
 
 
-def update_item(owner, product_id, quantity):
-    """Set the absolute quantity of a product's line; returns the cart."""
+def update_item(owner, product_id, quantity, variant_id=None):
+    """Set the absolute quantity of a product's line (of a variant's line with variant_id); returns the cart."""
     with unit_of_work():
         cart = _lock(owner)
-        line = _line(cart, product_id) if cart else None
-        if line is None:
-            raise NotFound("Item not in cart")
+        line = _addressed_line(cart, product_id, variant_id)
+        if line.variant_id is None and line.product.has_variants:
+            raise _variant_required(product_id)  # a line from before the product had options: only removable
         product = _available_product(product_id)
-        if product.stock_quantity < quantity:
-            raise InsufficientStock(f"Only {product.stock_quantity} item(s) available in stock")
+        sold = _active_variant(line.variant) if line.variant_id is not None else product
+        if sold.stock_quantity < quantity:
+            raise InsufficientStock(f"Only {sold.stock_quantity} item(s) available in stock")
         line.quantity = quantity
     return cart
 
 
-def remove_item(owner, product_id):
-    """Remove a product's line; returns the cart."""
+def remove_item(owner, product_id, variant_id=None):
+    """Remove a product's line (a variant's line with variant_id); returns the cart."""
     with unit_of_work():
         cart = _lock(owner)
-        line = _line(cart, product_id) if cart else None
-        if line is None:
-            raise NotFound("Item not in cart")
+        line = _addressed_line(cart, product_id, variant_id)
         cart.items.remove(line)
     return cart
 
@@ -132,11 +134,9 @@ def checkout_problem(owner):
     if cart is None or not cart.items:
         return "Cart is empty"
     for line in cart.items:
-        if not line.product.is_active:
-            return f"Product '{line.product.name}' is no longer available"
-        if line.product.stock_quantity < line.quantity:
-            return (f"Insufficient stock for '{line.product.name}'. "
-                    f"Only {line.product.stock_quantity} available, but cart has {line.quantity}")
+        problem = _line_problem(line)
+        if problem:
+            return problem
     if cart.discount is not None:
         reason = cart.discount.refusal(cart.subtotal, utcnow())
         if reason is not None:
@@ -147,8 +147,8 @@ def checkout_problem(owner):
 def merge_guest_cart(token, customer_id):
     """Move the guest cart of a token into the customer's cart and delete it; returns whether there was one.
 
-    Quantities of one product add up, capped at its stock and at 100, never below what the account's line held;
-    lines of products no longer sold are dropped; the guest's discount is kept when the account's cart has none.
+    Quantities of one product (one variant) add up, capped at its stock and at 100, never below what the account's
+    line held; lines of products or variants no longer sold are dropped; the guest's discount is kept when the account's cart has none.
     An unknown, merged or malformed token changes nothing.
     """
     token_hash = _token_hash(token)
@@ -171,18 +171,19 @@ def merge_guest_cart(token, customer_id):
 def _merge_lines(cart, guest_lines):
     new_lines = {}
     for guest_line in guest_lines:
-        product = guest_line.product
-        if not product.is_active:
+        product, variant = guest_line.product, guest_line.variant
+        if not product.is_active or (variant is not None and not variant.is_active) \
+                or (variant is None) == product.has_variants:
             continue
-        line = _line(cart, product.id)
+        line = _line(cart, product.id, guest_line.variant_id)
         in_cart = line.quantity if line else 0
-        quantity = min(in_cart + guest_line.quantity, product.stock_quantity, MAX_QUANTITY)
+        quantity = min(in_cart + guest_line.quantity, guest_line.sold_item.stock_quantity, MAX_QUANTITY)
         if quantity <= in_cart:
             continue
         if line:
             line.quantity = quantity
         else:
-            new_lines[product.id] = quantity
+            new_lines[product.id, guest_line.variant_id] = quantity
     cart_repository.add_lines(cart.id, new_lines)
 
 
@@ -231,5 +232,58 @@ def _available_product(product_id):
     return product
 
 
-def _line(cart, product_id):
-    return next((line for line in cart.items if line.product_id == product_id), None)
+def _chosen_variant(product, variant_id):
+    """The active variant of a product with options the caller chose; None for a product sold as one item."""
+    if variant_id is None:
+        if product.has_variants:
+            raise _variant_required(product.id)
+        return None
+    variant = variant_repository.get(product.id, variant_id) if product.has_variants else None
+    if variant is None:
+        raise NotFound("Variant not found", code="VARIANT_NOT_FOUND")
+    return _active_variant(variant)
+
+
+def _active_variant(variant):
+    if not variant.is_active:
+        raise Conflict("Variant is not available", code="VARIANT_UNAVAILABLE")
+    return variant
+
+
+def _variant_required(product_id):
+    return BadRequest("Choose one of the product's variants", code="VARIANT_REQUIRED", product_id=product_id)
+
+
+def _addressed_line(cart, product_id, variant_id):
+    """The cart's line of a product (variant_id None) or of one of its variants; else 404, or 400 VARIANT_REQUIRED
+    for the product-id form of a product with options."""
+    line = _line(cart, product_id, variant_id) if cart else None
+    if line is not None:
+        return line
+    if variant_id is None:
+        product = stock_repository.get_product(product_id)
+        if product is not None and product.has_variants:
+            raise _variant_required(product_id)
+    raise NotFound("Item not in cart")
+
+
+def _line_problem(line):
+    """Why one line cannot be checked out now, or None."""
+    product = line.product
+    if not product.is_active:
+        return f"Product '{product.name}' is no longer available"
+    if (line.variant_id is None) == product.has_variants:
+        return f"Choose one of the variants of '{product.name}'" if product.has_variants else \
+            f"Product '{product.name}' is no longer available"
+    name = f"{product.name} ({line.variant_options})" if line.variant_id is not None else product.name
+    if not line.sold_item.is_active:
+        return f"Product '{name}' is no longer available"
+    if line.sold_item.stock_quantity < line.quantity:
+        return (f"Insufficient stock for '{name}'. "
+                f"Only {line.sold_item.stock_quantity} available, but cart has {line.quantity}")
+    return None
+
+
+def _line(cart, product_id, variant_id=None):
+    return next((line for line in cart.items if line.product_id == product_id and line.variant_id == variant_id),
+                None)

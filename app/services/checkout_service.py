@@ -1,5 +1,6 @@
 """Checkout: the cart becomes an order in one transaction that never oversells."""
 import secrets
+from collections import Counter
 from decimal import Decimal
 
 from flask import current_app
@@ -9,7 +10,7 @@ from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, 
 from app.errors import BadRequest, Conflict, Forbidden, InsufficientStock, ValidationFailed
 from app.models import Order, OrderItem, StockMovement
 from app.repositories import (cart_repository, discount_repository, order_repository, stock_movement_repository,
-                              stock_repository, user_repository)
+                              stock_repository, user_repository, variant_repository)
 from app import pricing
 from app.services import (address_service, cart_service, discount_service, events_service, idempotency_service,
                           shipping_service)
@@ -33,7 +34,7 @@ def place_order(caller, data, idempotency_key=None, *, render):
         with unit_of_work():
             customer_id = cart_service.customer_id_of(caller)
             # First write: lock the cart, so two checkouts of it (or a keyed repeat) run one after the other.
-            cart = cart_repository.lock_for_customer(customer_id)
+            cart = cart_repository.lock_for_checkout(customer_id)
             replay = idempotency_service.stored_response(request)
             if replay is not None:
                 return replay
@@ -59,13 +60,22 @@ def new_order_number():
 
 
 def _order_from_cart(cart, customer_id, data, address, actor_id):
-    lines = sorted(cart.items, key=lambda line: line.product_id)
-    quantities = {line.product_id: line.quantity for line in lines}
+    lines = sorted(cart.items, key=lambda line: (line.product_id, line.variant_id or 0))
+    quantities = Counter()
+    for line in lines:
+        quantities[line.product_id] += line.quantity
+    by_variant = {line.variant_id: line.quantity for line in lines if line.variant_id is not None}
+    # Lock order: the products, then the variants, each in id order.
     products = {product.id: product for product in stock_repository.lock(list(quantities))}
-    _check_available(products, lines)
-    if not stock_repository.take(quantities):
+    variants = {variant.id: variant for variant in variant_repository.lock(list(by_variant))} if by_variant else {}
+    _check_available(products, variants, lines)
+    before = {product_id: product.stock_quantity for product_id, product in products.items()}
+    # A product with options has the sum of its active variants' stock: taking the units of both stays exact.
+    if not stock_repository.take(dict(quantities)) or (by_variant and not variant_repository.take(by_variant)):
         raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
-    subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal("0.00"))
+    sold = {id(line): variants[line.variant_id] if line.variant_id is not None else products[line.product_id]
+            for line in lines}
+    subtotal = sum((sold[id(line)].price * line.quantity for line in lines), Decimal("0.00"))
     discount = cart.discount
     method, shipping = _shipping(data.get("shipping_method"), address["country"], subtotal)
     money = pricing.totals(subtotal, _take_discount(discount, subtotal, customer_id), shipping)
@@ -79,9 +89,7 @@ def _order_from_cart(cart, customer_id, data, address, actor_id):
         shipping_city=address["city"], shipping_state=address["state"],
         shipping_postal_code=address["postal_code"], shipping_country=address["country"],
         customer_notes=data.get("customer_notes"),
-        items=[OrderItem(product_id=line.product_id, product_name=products[line.product_id].name,
-                         product_sku=products[line.product_id].sku, unit_price=products[line.product_id].price,
-                         quantity=line.quantity) for line in lines],
+        items=[_order_item(line, products[line.product_id], variants.get(line.variant_id)) for line in lines],
     ))
     order_repository.add_event(order, actor_id, "created", to_status=OrderStatus.PENDING)
     cart_repository.delete_lines(cart.id)
@@ -89,15 +97,22 @@ def _order_from_cart(cart, customer_id, data, address, actor_id):
         cart.discount = None  # the code was used by this order; the emptied cart starts without one
     order_repository.flush()
     events_service.order_event(EventType.ORDER_CREATED, order)
-    movements = []
-    for line in lines:
-        product = products[line.product_id]  # loaded before the UPDATE: its stock is the stock before the sale
-        after = product.stock_quantity - line.quantity
-        movements.append(StockMovement(product_id=product.id, kind=StockMovementKind.SALE, delta=-line.quantity,
-                                       quantity_after=after, order_id=order.id, actor_id=actor_id))
-        events_service.stock_changed(product, product.stock_quantity, after)
-    stock_movement_repository.add_all(movements)
+    stock_movement_repository.add_all([
+        # loaded before the UPDATEs: the stock of each row is its stock before the sale
+        StockMovement(product_id=line.product_id, variant_id=line.variant_id, kind=StockMovementKind.SALE,
+                      delta=-line.quantity, quantity_after=sold[id(line)].stock_quantity - line.quantity,
+                      order_id=order.id, actor_id=actor_id) for line in lines])
+    for product_id, quantity in quantities.items():
+        events_service.stock_changed(products[product_id], before[product_id], before[product_id] - quantity)
     return order
+
+
+def _order_item(line, product, variant):
+    """The order's copy of a cart line: the names, SKUs, option text and price as sold."""
+    return OrderItem(product_id=product.id, product_name=product.name, product_sku=product.sku,
+                     variant_id=variant.id if variant else None, variant_sku=variant.sku if variant else None,
+                     variant_options=variant.option_text if variant else None,
+                     unit_price=(variant or product).price, quantity=line.quantity)
 
 
 def _shipping_address(user_id, data):
@@ -137,13 +152,25 @@ def _shipping(code, country, subtotal):
     return shipping_service.checkout_price(code, country, subtotal)
 
 
-def _check_available(products, lines):
-    """Every product still sold, then every quantity in stock (the locked rows are current)."""
+def _check_available(products, variants, lines):
+    """Every product (and variant) still sold, then every quantity in stock (the locked rows are current)."""
     for product in products.values():
         if not product.is_active:
             raise Conflict(f"Product '{product.name}' is no longer available", code="PRODUCT_UNAVAILABLE",
                            product_id=product.id)
     for line in lines:
         product = products[line.product_id]
-        if product.stock_quantity < line.quantity:
-            raise InsufficientStock(f"Insufficient stock for {product.name}", product_id=product.id)
+        if line.variant_id is None:
+            if product.has_variants:
+                raise BadRequest(f"Choose one of the variants of '{product.name}'", code="VARIANT_REQUIRED",
+                                 product_id=product.id)
+            if product.stock_quantity < line.quantity:
+                raise InsufficientStock(f"Insufficient stock for {product.name}", product_id=product.id)
+            continue
+        variant = variants[line.variant_id]
+        if not variant.is_active or not product.has_variants:
+            raise Conflict(f"Product '{product.name} ({variant.option_text})' is no longer available",
+                           code="VARIANT_UNAVAILABLE", product_id=product.id, variant_id=variant.id)
+        if variant.stock_quantity < line.quantity:
+            raise InsufficientStock(f"Insufficient stock for {product.name} ({variant.option_text})",
+                                    product_id=product.id, variant_id=variant.id)

@@ -5,7 +5,8 @@ from app.enums import EventType, OrderStatus, PaymentStatus, StockMovementKind, 
 from app.errors import Forbidden, InvalidTransition, NotFound
 from app.models import StockMovement
 from app.models.base import utcnow
-from app.repositories import discount_repository, order_repository, stock_movement_repository, stock_repository
+from app.repositories import (discount_repository, order_repository, stock_movement_repository, stock_repository,
+                              variant_repository)
 from app.services import audit_service, events_service, idempotency_service
 from app.services.order_service import visible_since
 from app.services.unit_of_work import unit_of_work
@@ -194,13 +195,25 @@ def _release(order, actor_id, reason=None):
 
 
 def _return_stock(order, actor_id, reason=None):
-    """The order's units back to stock, each product's return in the ledger with the stock it left."""
-    quantities = _quantities(order)
-    after = stock_repository.give_back(quantities)
-    stock_movement_repository.add_all([
-        StockMovement(product_id=product_id, kind=StockMovementKind.RETURN, delta=quantity,
-                      quantity_after=after[product_id], reason=reason, order_id=order.id, actor_id=actor_id)
-        for product_id, quantity in sorted(quantities.items())])
+    """The order's units back to stock, each product's (each variant's) return in the ledger with the stock it left.
+
+    Every product of the order is locked first, in one statement; a product with options then gets its variants'
+    units and its stock rolled up from them (an inactive variant's units count again when it is reactivated).
+    """
+    quantities, by_variant = _quantities(order)
+    variant_products = {item.product_id for item in order.items if item.variant_id is not None}
+    after = stock_repository.give_back(quantities, lock_also=variant_products)
+    variant_after = variant_repository.give_back(by_variant)
+    variant_repository.roll_up(sorted(variant_products))
+    movements = [StockMovement(product_id=product_id, kind=StockMovementKind.RETURN, delta=quantity,
+                               quantity_after=after[product_id], reason=reason, order_id=order.id, actor_id=actor_id)
+                 for product_id, quantity in sorted(quantities.items())]
+    product_of = {item.variant_id: item.product_id for item in order.items if item.variant_id is not None}
+    movements += [StockMovement(product_id=product_of[variant_id], variant_id=variant_id,
+                                kind=StockMovementKind.RETURN, delta=quantity, quantity_after=variant_after[variant_id],
+                                reason=reason, order_id=order.id, actor_id=actor_id)
+                  for variant_id, quantity in sorted(by_variant.items())]
+    stock_movement_repository.add_all(movements)
 
 
 def _announce(order, before, reason=None):
@@ -232,7 +245,14 @@ def _append_note(order, text):
 
 
 def _quantities(order):
-    counts = Counter()
+    """({product_id: units} of the lines sold as one item, {variant_id: units} of the variant lines).
+
+    A line whose variant was deleted since (variant_id cleared, its SKU kept) has nowhere to go back to.
+    """
+    counts, by_variant = Counter(), Counter()
     for item in order.items:
-        counts[item.product_id] += item.quantity
-    return counts
+        if item.variant_id is not None:
+            by_variant[item.variant_id] += item.quantity
+        elif item.variant_sku is None:
+            counts[item.product_id] += item.quantity
+    return counts, by_variant
