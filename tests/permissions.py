@@ -89,6 +89,13 @@ PERMISSIONS = (
                summary="List every product, inactive included, with stock filters"),
     Permission("GET", "/api/products/export.csv", MANAGEMENT, summary="Export every product as CSV"),
     Permission("POST", "/api/products/import", MANAGEMENT, summary="Import products from CSV (upsert by SKU)"),
+    Permission("GET", "/api/products/<int:product_id>/variants", EVERYONE,
+               summary="A product's options and variants (inactive ones: manager, admin)"),
+    Permission("POST", "/api/products/<int:product_id>/variants", MANAGEMENT, summary="Add a variant"),
+    Permission("PUT", "/api/products/<int:product_id>/variants/<int:variant_id>", MANAGEMENT,
+               summary="Update a variant"),
+    Permission("DELETE", "/api/products/<int:product_id>/variants/<int:variant_id>", MANAGEMENT,
+               summary="Delete a variant (soft)"),
     # Categories
     Permission("GET", "/api/categories", EVERYONE, summary="List categories"),
     Permission("GET", "/api/categories/<int:category_id>", EVERYONE, summary="Get a category"),

@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import Product, ProductVariant
 from app.models.base import MAX_ID
+from app.repositories.uniqueness import taken
 
 
 def get(product_id, variant_id):
@@ -92,3 +93,55 @@ def roll_up(product_ids):
         .execution_options(synchronize_session=False, autoflush=False)
     )
     return dict(rows.all())
+
+
+def for_product(product_id, active_only=False):
+    """A product's variants in id order (the active ones only for the public)."""
+    query = select(ProductVariant).where(ProductVariant.product_id == product_id).order_by(ProductVariant.id)
+    if active_only:
+        query = query.where(ProductVariant.is_active.is_(True))
+    return db.session.scalars(query).all()
+
+
+def count_for_product(product_id):
+    """How many variants a product has, active or not."""
+    return db.session.scalar(select(func.count(ProductVariant.id)).where(ProductVariant.product_id == product_id))
+
+
+def options_taken(product_id, key, exclude_id=None):
+    """True when another variant of the product has the combination whose option_key is key."""
+    query = select(ProductVariant.id).where(ProductVariant.product_id == product_id, ProductVariant.option_key == key)
+    if exclude_id is not None:
+        query = query.where(ProductVariant.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def sku_taken(sku, exclude_id=None):
+    return taken(ProductVariant.sku, sku, ProductVariant.id, exclude_id)
+
+
+def barcode_taken(barcode, exclude_id=None):
+    return taken(ProductVariant.barcode, barcode, ProductVariant.id, exclude_id)
+
+
+def add(variant):
+    db.session.add(variant)
+    db.session.flush()
+    return variant
+
+
+def flush():
+    db.session.flush()
+
+
+def reload_rollup(product):
+    """Read the product's rolled-up price and stock (and updated_at) afresh after roll_up()."""
+    db.session.refresh(product, ["price", "stock_quantity", "updated_at"])
+    return product
+
+
+def set_option_values(variant, values):
+    """Store the variant's values in this order: an UPDATE even when only the order changed (equal dicts skip one)."""
+    db.session.execute(update(ProductVariant).where(ProductVariant.id == variant.id).values(option_values=values)
+                       .execution_options(synchronize_session=False))
+    set_committed_value(variant, "option_values", values)

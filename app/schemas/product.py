@@ -7,7 +7,6 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 from app.models.base import MAX_ID
 from app.schemas.category import CategorySchema
 from app.schemas.common import BlankToNoneMixin, Flag, InputSchema, Moment, Money, Number, Text, WholeNumber, not_blank
-from app.schemas.variant import OptionSchema, VariantSchema
 from app.utils.pagination import PageArgs, page_schema
 
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
@@ -18,45 +17,6 @@ STAFF_SORTS = (*SORTS, "stock", "-stock")
 _HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
 _STATIC_PATH = re.compile(r"^/static/[A-Za-z0-9._~/+-]+$")
 
-
-class ProductSchema(Schema):
-    id = Number()
-    name = Text()
-    slug = Text()
-    description = Text(allow_none=True)
-    price = Money()
-    compare_price = Money(allow_none=True)
-    discount_percentage = Money()
-    sku = Text()
-    barcode = Text(allow_none=True)
-    stock_quantity = Number()
-    is_in_stock = Flag()
-    category_id = Number()
-    weight = Money(allow_none=True)
-    dimensions = Text(allow_none=True)
-    image_url = Text(attribute="display_image_url")
-    images = fields.Function(lambda product: product.images or [])
-    is_active = Flag()
-    is_featured = Flag()
-    created_at = Moment()
-    updated_at = Moment()
-    options = fields.List(fields.Nested(OptionSchema), attribute="option_list", metadata={
-        "description": "[] for a product sold as one item; its options, in order, for one sold by variant"})
-    variants = fields.List(fields.Nested(VariantSchema), attribute="listed_variants", metadata={
-        "description": "Active variants for the public, all for managers and admins; [] without options"})
-
-
-class ProductWithCategorySchema(ProductSchema):
-    category = fields.Nested(CategorySchema)
-
-
-class ProductPageSchema(page_schema("ProductPageBase", "products", ProductSchema)):
-    current_page = fields.Integer(allow_none=True, metadata={"description": "null when paging by cursor"})
-    next_cursor = fields.String(allow_none=True, metadata={
-        "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
-
-
-ProductPageSchema.__name__ = "ProductPage"
 
 def money_value(minimum=Decimal("0"), exclusive=False):
     """A validator: a Decimal with at most two places, above (or at) minimum and at most MAX_MONEY."""
@@ -99,6 +59,50 @@ def Sku(**kwargs):
                                    validate.Regexp(r"^\S+$", error="Must not be blank or contain spaces.")], **kwargs)
 
 
+# Below the field builders above, which app/schemas/variant.py reuses for a variant's body.
+from app.schemas.variant import Options, OptionSchema, VariantSchema  # noqa: E402
+
+
+class ProductSchema(Schema):
+    id = Number()
+    name = Text()
+    slug = Text()
+    description = Text(allow_none=True)
+    price = Money()
+    compare_price = Money(allow_none=True)
+    discount_percentage = Money()
+    sku = Text()
+    barcode = Text(allow_none=True)
+    stock_quantity = Number()
+    is_in_stock = Flag()
+    category_id = Number()
+    weight = Money(allow_none=True)
+    dimensions = Text(allow_none=True)
+    image_url = Text(attribute="display_image_url")
+    images = fields.Function(lambda product: product.images or [])
+    is_active = Flag()
+    is_featured = Flag()
+    created_at = Moment()
+    updated_at = Moment()
+    options = fields.List(fields.Nested(OptionSchema), attribute="option_list", metadata={
+        "description": "[] for a product sold as one item; its options, in order, for one sold by variant"})
+    variants = fields.List(fields.Nested(VariantSchema), attribute="listed_variants", metadata={
+        "description": "Active variants for the public, all for managers and admins; [] without options"})
+
+
+class ProductWithCategorySchema(ProductSchema):
+    category = fields.Nested(CategorySchema)
+
+
+class ProductPageSchema(page_schema("ProductPageBase", "products", ProductSchema)):
+    current_page = fields.Integer(allow_none=True, metadata={"description": "null when paging by cursor"})
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "Only when `after` was given: pass it as `after` for the next page (null on the last page)."})
+
+
+ProductPageSchema.__name__ = "ProductPage"
+
+
 class ProductUpdateSchema(BlankToNoneMixin, InputSchema):
     """PUT /api/products/<id>: any subset; id, slug and timestamps are server-owned and never loaded."""
 
@@ -118,6 +122,7 @@ class ProductUpdateSchema(BlankToNoneMixin, InputSchema):
     images = fields.List(ImageUrl(), allow_none=True, validate=validate.Length(max=20))
     is_active = fields.Boolean()
     is_featured = fields.Boolean()
+    options = Options()
 
     @pre_load
     def zero_compare_price_is_none(self, data, **kwargs):

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.seed.accounts import seed_accounts
-from app.seed.catalog import seed_categories, seed_products
+from app.seed.catalog import seed_categories, seed_products, seed_variant_products
 from app.seed.discounts import seed_discounts
 from app.seed.orders import seed_orders
 from app.seed.shipping import seed_shipping_methods
@@ -36,4 +36,5 @@ def run_seed(reset=False, log=print):
         seed_shipping_methods(log)
         seed_discounts(log)
         seed_orders(rng, log)
+        seed_variant_products(category_ids, log)  # after the orders: they buy products sold as one item
     log(f"seed finished in {time.perf_counter() - started:.1f}s")

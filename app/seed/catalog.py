@@ -1,10 +1,12 @@
-"""Seed catalog: the 13 categories of the reference shop and 150 products."""
+"""Seed catalog: the 13 categories of the reference shop and 150 products, 3 of them clothing sold by variant."""
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Category, Product
+from app.models import Category, Product, ProductVariant
+from app.models.product_variant import option_key
+from app.repositories import variant_repository
 from app.utils.slugify import slugify
 
 ROOTS = [
@@ -29,6 +31,25 @@ TEMPLATES = [
     ("Yoga Mat", "Exercise mat", 20, 80),
 ]
 STOCK_LEVELS = [0, 5, 10, 25, 50, 100, 200, 500]
+PLAIN_PRODUCTS = 147  # and the 3 of VARIANT_PRODUCTS: 150
+SIZES = {"name": "size", "values": ["S", "M", "L", "XL"]}
+# (name, sku, category, description, options, [(option values, sku, price, stock, is_active)])
+VARIANT_PRODUCTS = [
+    ("Classic Tee", "TEE-CLASSIC", "Men's Clothing", "Cotton crew-neck tee",
+     [SIZES, {"name": "colour", "values": ["Black", "White"]}],
+     [((size, colour), f"TEE-{colour[:3].upper()}-{size}", price, stock, True)
+      for size, price, stock in (("S", "12.99", 20), ("M", "12.99", 35), ("L", "13.99", 25), ("XL", "14.99", 10))
+      for colour in ("Black", "White")]),
+    ("Denim Jacket", "JACKET-DENIM", "Women's Clothing", "Stonewashed denim jacket",
+     [{"name": "size", "values": ["S", "M", "L"]}],
+     [(("S",), "JACKET-DENIM-S", "79.00", 8, True), (("M",), "JACKET-DENIM-M", "79.00", 12, True),
+      (("L",), "JACKET-DENIM-L", "89.00", 5, True)]),
+    ("Running Socks", "SOCKS-RUN", "Men's Clothing", "Breathable running socks, pack of three",
+     [{"name": "size", "values": ["S", "M", "L"]}, {"name": "colour", "values": ["White", "Grey"]}],
+     [((size, colour), f"SOCKS-{colour[:3].upper()}-{size}", "9.99", 0 if inactive else 40, not inactive)
+      for size in ("S", "M", "L") for colour in ("White", "Grey")
+      for inactive in [(size, colour) == ("L", "Grey")]]),
+]
 CENT = Decimal("0.01")
 
 
@@ -47,9 +68,9 @@ def seed_categories(log):
 
 
 def seed_products(category_ids, rng, log):
-    """150 products over the 11 leaf categories; 90% active. Existing SKUs are kept."""
+    """147 products sold as one item over the 11 leaf categories; 90% active. Existing SKUs are kept."""
     existing = set(db.session.scalars(select(Product.sku)))
-    for i in range(150):
+    for i in range(PLAIN_PRODUCTS):
         sku = f"SKU-{i + 1:05d}"
         if sku in existing:
             continue
@@ -65,3 +86,27 @@ def seed_products(category_ids, rng, log):
         ))
     db.session.commit()
     log(f"products: {db.session.query(Product).count()}")
+
+
+def seed_variant_products(category_ids, log):
+    """The clothing sold by size and colour, price and stock rolled up from the variants. Existing SKUs are kept."""
+    existing = set(db.session.scalars(select(Product.sku)))
+    created = []
+    for name, sku, category, description, options, variants in VARIANT_PRODUCTS:
+        if sku in existing:
+            continue
+        product = Product(name=name, slug=slugify(name), description=description, sku=sku, options=options,
+                          price=min(Decimal(variant[2]) for variant in variants), stock_quantity=0,
+                          category_id=category_ids[category])
+        db.session.add(product)
+        db.session.flush()
+        for values, variant_sku, price, stock, is_active in variants:
+            option_values = {option["name"]: value for option, value in zip(options, values)}
+            db.session.add(ProductVariant(product_id=product.id, sku=variant_sku, price=Decimal(price),
+                                          stock_quantity=stock, is_active=is_active, option_values=option_values,
+                                          option_key=option_key(option_values)))
+        created.append(product.id)
+    db.session.flush()
+    variant_repository.roll_up(created)
+    db.session.commit()
+    log(f"products with variants: {len(VARIANT_PRODUCTS)}")

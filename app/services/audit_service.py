@@ -11,7 +11,9 @@ from app.utils.request_id import current_request_id
 # Never recorded, whatever a caller passes: an audit log readable by admins must not become a store of secrets.
 SECRET_FIELDS = frozenset({"password", "password_hash", "new_password", "old_password", "token", "secret"})
 PRODUCT_FIELDS = ("name", "slug", "description", "price", "compare_price", "sku", "barcode", "stock_quantity",
-                  "category_id", "weight", "dimensions", "image_url", "images", "is_active", "is_featured")
+                  "category_id", "weight", "dimensions", "image_url", "images", "is_active", "is_featured", "options")
+VARIANT_FIELDS = ("sku", "barcode", "price", "compare_price", "stock_quantity", "weight", "image_url", "is_active",
+                  "option_values")
 CATEGORY_FIELDS = ("name", "slug", "description", "parent_id", "position", "is_active")
 USER_FIELDS = ("email", "username", "role", "is_active")
 CENT = Decimal("0.01")

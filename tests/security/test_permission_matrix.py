@@ -41,7 +41,7 @@ def _request(permission, world, actor):
            "parent_id": world.category, "order_id": world.order, "slug": "no-such-slug",
            "name": "no-such-image.png", "path:filename": "swagger-ui/swagger-ui.css", "webhook_id": 999999,
            "delivery_id": 999999, "address_id": 999999, "method_id": 999999,
-           "discount_id": 999999}
+           "discount_id": 999999, "variant_id": 999999}
     path = re.sub(r"<(?:int:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), permission.rule)
     bodies = {
         ("POST", "/api/auth/register"): {"email": f"new{n}@example.com", "username": f"new_user{n}",
@@ -60,6 +60,8 @@ def _request(permission, world, actor):
         ("POST", "/api/products/add"): {"name": f"Matrix product {n}", "price": "9.99", "sku": f"MTX-{n}",
                                         "stock_quantity": 3, "category_id": world.category},
         ("PUT", "/api/products/<int:product_id>"): {"description": "Updated"},
+        ("POST", "/api/products/<int:product_id>/variants"): {"sku": f"MATRIX-V{n}", "options": {}},
+        ("PUT", "/api/products/<int:product_id>/variants/<int:variant_id>"): {"price": "5.00"},
         ("POST", "/api/categories"): {"name": f"Matrix category {n}"},
         ("POST", "/api/categories/<int:parent_id>/subcategory"): {"name": f"Matrix sub {n}"},
         ("PUT", "/api/categories/<int:category_id>"): {"description": "Updated"},
