@@ -1,8 +1,10 @@
 """Queries of the product CSV export and import: keyset batches and lookups by many SKUs, barcodes or slugs."""
+from collections import defaultdict
+
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Category, Product
+from app.models import Category, Product, ProductVariant
 from app.repositories.slugs import SUFFIX_ROOM, taken_slugs
 from app.utils.slugify import slugify
 
@@ -16,19 +18,35 @@ EXPORT_COLUMNS = (Product.name, Product.sku, Product.barcode, Product.price, Pro
                   Product.is_active, Product.is_featured, Product.image_url)
 
 
+def any_variant():
+    """True when some product has a variant (active or not)."""
+    return db.session.execute(select(ProductVariant.id).limit(1)).first() is not None
+
+
 def export_batches(batch_size):
-    """Every product as a row of EXPORT_COLUMNS, in id order, batch_size rows per list (keyset: no OFFSET)."""
+    """Every product as (a row of EXPORT_COLUMNS, [its variants in id order]), in id order, batch_size products per
+    list (keyset: no OFFSET); a batch with products with options reads their variants in one more statement."""
     last_id = 0
     while True:
         rows = db.session.execute(
-            select(Product.id, *EXPORT_COLUMNS).join(Category, Product.category_id == Category.id)
+            select(Product.id, Product.options, *EXPORT_COLUMNS).join(Category, Product.category_id == Category.id)
             .where(Product.id > last_id).order_by(Product.id).limit(batch_size)).all()
         if not rows:
             return
         last_id = rows[-1][0]
-        yield [row[1:] for row in rows]
+        variants = _variants_of([row[0] for row in rows if row[1]])
+        yield [(row[2:], variants[row[0]]) for row in rows]
         if len(rows) < batch_size:
             return
+
+
+def _variants_of(product_ids):
+    by_product = defaultdict(list)
+    if product_ids:
+        for variant in db.session.scalars(select(ProductVariant).where(ProductVariant.product_id.in_(product_ids))
+                                          .order_by(ProductVariant.id)):
+            by_product[variant.product_id].append(variant)
+    return by_product
 
 
 def products_by_sku(skus, lock=False):
@@ -49,12 +67,43 @@ def products_by_sku(skus, lock=False):
     return {product.sku: product for product in products}
 
 
+def variants_by_sku(skus, lock=False):
+    """{sku: ProductVariant} of the variants holding one of skus; with lock, row-locked in id order across every
+    chunk and read afresh (call it after products_by_sku: product rows first, then variant rows)."""
+    ids = []
+    for chunk in _chunks(sorted(set(skus))):
+        ids.extend(db.session.scalars(select(ProductVariant.id).where(ProductVariant.sku.in_(chunk))))
+    variants = []
+    for chunk in _chunks(sorted(ids)):
+        stmt = select(ProductVariant).where(ProductVariant.id.in_(chunk)).order_by(ProductVariant.id)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        variants.extend(db.session.scalars(stmt))
+    return {variant.sku: variant for variant in variants}
+
+
 def barcode_owners(barcodes):
     """{barcode: product id} of the products holding one of barcodes."""
     owners = {}
     for chunk in _chunks(sorted(set(barcodes))):
         owners.update(db.session.execute(select(Product.barcode, Product.id).where(Product.barcode.in_(chunk))).all())
     return owners
+
+
+def variant_barcode_owners(barcodes):
+    """{barcode: variant id} of the variants holding one of barcodes."""
+    owners = {}
+    for chunk in _chunks(sorted(set(barcodes))):
+        owners.update(db.session.execute(select(ProductVariant.barcode, ProductVariant.id)
+                                         .where(ProductVariant.barcode.in_(chunk))).all())
+    return owners
+
+
+def reload(products):
+    """Read the products' rows afresh (after a bulk UPDATE such as the variants' rollup), in one statement."""
+    for chunk in _chunks(sorted(product.id for product in products)):
+        db.session.scalars(select(Product).where(Product.id.in_(chunk))
+                           .execution_options(populate_existing=True, autoflush=False)).all()
 
 
 def categories_by_slug(slugs):
