@@ -148,7 +148,8 @@ def merge_guest_cart(token, customer_id):
     """Move the guest cart of a token into the customer's cart and delete it; returns whether there was one.
 
     Quantities of one product (one variant) add up, capped at its stock and at 100, never below what the account's
-    line held; lines of products or variants no longer sold are dropped; the guest's discount is kept when the account's cart has none.
+    line held; lines of products or variants no longer sold are dropped; the guest's discount is kept when the
+    account's cart has none.
     An unknown, merged or malformed token changes nothing.
     """
     token_hash = _token_hash(token)
@@ -171,10 +172,9 @@ def merge_guest_cart(token, customer_id):
 def _merge_lines(cart, guest_lines):
     new_lines = {}
     for guest_line in guest_lines:
-        product, variant = guest_line.product, guest_line.variant
-        if not product.is_active or (variant is not None and not variant.is_active) \
-                or (variant is None) == product.has_variants:
+        if not _still_sold(guest_line):
             continue
+        product = guest_line.product
         line = _line(cart, product.id, guest_line.variant_id)
         in_cart = line.quantity if line else 0
         quantity = min(in_cart + guest_line.quantity, guest_line.sold_item.stock_quantity, MAX_QUANTITY)
@@ -269,19 +269,26 @@ def _addressed_line(cart, product_id, variant_id):
 
 def _line_problem(line):
     """Why one line cannot be checked out now, or None."""
-    product = line.product
+    product, variant = line.product, line.variant
     if not product.is_active:
         return f"Product '{product.name}' is no longer available"
-    if (line.variant_id is None) == product.has_variants:
-        return f"Choose one of the variants of '{product.name}'" if product.has_variants else \
-            f"Product '{product.name}' is no longer available"
-    name = f"{product.name} ({line.variant_options})" if line.variant_id is not None else product.name
-    if not line.sold_item.is_active:
+    if variant is None and product.has_variants:
+        return f"Choose one of the variants of '{product.name}'"
+    name = f"{product.name} ({variant.option_text})" if variant is not None else product.name
+    if not _still_sold(line):
         return f"Product '{name}' is no longer available"
     if line.sold_item.stock_quantity < line.quantity:
         return (f"Insufficient stock for '{name}'. "
                 f"Only {line.sold_item.stock_quantity} available, but cart has {line.quantity}")
     return None
+
+
+def _still_sold(line):
+    """The line's product is sold, as one item or (with options) by the line's variant, which is active."""
+    product, variant = line.product, line.variant
+    if not product.is_active or product.has_variants != (variant is not None):
+        return False
+    return variant is None or variant.is_active
 
 
 def _line(cart, product_id, variant_id=None):

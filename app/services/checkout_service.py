@@ -61,21 +61,8 @@ def new_order_number():
 
 def _order_from_cart(cart, customer_id, data, address, actor_id):
     lines = sorted(cart.items, key=lambda line: (line.product_id, line.variant_id or 0))
-    quantities = Counter()
-    for line in lines:
-        quantities[line.product_id] += line.quantity
-    by_variant = {line.variant_id: line.quantity for line in lines if line.variant_id is not None}
-    # Lock order: the products, then the variants, each in id order.
-    products = {product.id: product for product in stock_repository.lock(list(quantities))}
-    variants = {variant.id: variant for variant in variant_repository.lock(list(by_variant))} if by_variant else {}
-    _check_available(products, variants, lines)
-    before = {product_id: product.stock_quantity for product_id, product in products.items()}
-    # A product with options has the sum of its active variants' stock: taking the units of both stays exact.
-    if not stock_repository.take(dict(quantities)) or (by_variant and not variant_repository.take(by_variant)):
-        raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
-    sold = {id(line): variants[line.variant_id] if line.variant_id is not None else products[line.product_id]
-            for line in lines}
-    subtotal = sum((sold[id(line)].price * line.quantity for line in lines), Decimal("0.00"))
+    products, sold = _take_stock(lines)
+    subtotal = sum((item.price * line.quantity for line, item in zip(lines, sold)), Decimal("0.00"))
     discount = cart.discount
     method, shipping = _shipping(data.get("shipping_method"), address["country"], subtotal)
     money = pricing.totals(subtotal, _take_discount(discount, subtotal, customer_id), shipping)
@@ -89,7 +76,7 @@ def _order_from_cart(cart, customer_id, data, address, actor_id):
         shipping_city=address["city"], shipping_state=address["state"],
         shipping_postal_code=address["postal_code"], shipping_country=address["country"],
         customer_notes=data.get("customer_notes"),
-        items=[_order_item(line, products[line.product_id], variants.get(line.variant_id)) for line in lines],
+        items=[_order_item(line, products[line.product_id], item) for line, item in zip(lines, sold)],
     ))
     order_repository.add_event(order, actor_id, "created", to_status=OrderStatus.PENDING)
     cart_repository.delete_lines(cart.id)
@@ -97,22 +84,53 @@ def _order_from_cart(cart, customer_id, data, address, actor_id):
         cart.discount = None  # the code was used by this order; the emptied cart starts without one
     order_repository.flush()
     events_service.order_event(EventType.ORDER_CREATED, order)
-    stock_movement_repository.add_all([
-        # loaded before the UPDATEs: the stock of each row is its stock before the sale
-        StockMovement(product_id=line.product_id, variant_id=line.variant_id, kind=StockMovementKind.SALE,
-                      delta=-line.quantity, quantity_after=sold[id(line)].stock_quantity - line.quantity,
-                      order_id=order.id, actor_id=actor_id) for line in lines])
-    for product_id, quantity in quantities.items():
-        events_service.stock_changed(products[product_id], before[product_id], before[product_id] - quantity)
+    _record_sale(order, lines, sold, products, actor_id)
     return order
 
 
-def _order_item(line, product, variant):
-    """The order's copy of a cart line: the names, SKUs, option text and price as sold."""
+def _take_stock(lines):
+    """Lock the lines' products, then their variants (each in id order), check them and take the units.
+
+    Returns ({product_id: product}, [what each line sells: its variant, or its product]), as read before the take.
+    """
+    quantities = Counter()
+    for line in lines:
+        quantities[line.product_id] += line.quantity
+    by_variant = {line.variant_id: line.quantity for line in lines if line.variant_id is not None}
+    products = {product.id: product for product in stock_repository.lock(list(quantities))}
+    variants = {variant.id: variant for variant in variant_repository.lock(list(by_variant))} if by_variant else {}
+    _check_available(products, variants, lines)
+    # A product with options holds the sum of its active variants' stock: taking the units from both stays exact.
+    if not stock_repository.take(dict(quantities)) or (by_variant and not variant_repository.take(by_variant)):
+        raise InsufficientStock("Insufficient stock")  # the checks above saw the locked rows: a guard only
+    return products, [variants[line.variant_id] if line.variant_id is not None else products[line.product_id]
+                      for line in lines]
+
+
+def _order_item(line, product, item):
+    """The order's copy of a cart line: names, SKUs, option text and the price of what it sells (item)."""
+    variant = item if line.variant_id is not None else None
     return OrderItem(product_id=product.id, product_name=product.name, product_sku=product.sku,
-                     variant_id=variant.id if variant else None, variant_sku=variant.sku if variant else None,
-                     variant_options=variant.option_text if variant else None,
-                     unit_price=(variant or product).price, quantity=line.quantity)
+                     variant_id=line.variant_id, variant_sku=variant.sku if variant else None,
+                     variant_options=variant.option_text if variant else None, unit_price=item.price,
+                     quantity=line.quantity)
+
+
+def _record_sale(order, lines, sold, products, actor_id):
+    """A sale row per line (a variant's with the variant's stock after) and one stock event per product.
+
+    The rows were read before the stock UPDATEs: their stock_quantity is still the stock before the sale.
+    """
+    stock_movement_repository.add_all([
+        StockMovement(product_id=line.product_id, variant_id=line.variant_id, kind=StockMovementKind.SALE,
+                      delta=-line.quantity, quantity_after=item.stock_quantity - line.quantity, order_id=order.id,
+                      actor_id=actor_id) for line, item in zip(lines, sold)])
+    taken = Counter()
+    for line in lines:
+        taken[line.product_id] += line.quantity
+    for product_id, quantity in taken.items():
+        product = products[product_id]
+        events_service.stock_changed(product, product.stock_quantity, product.stock_quantity - quantity)
 
 
 def _shipping_address(user_id, data):

@@ -54,7 +54,8 @@ def _adjust_variant(product_id, actor, delta, reason, variant_id):
                                                  reason=reason, actor_id=actor.id, variant_id=variant_id)
         audit_service.record(actor, "stock.adjust", "product", product_id, {
             "variant_id": [None, variant_id], "variant_sku": [None, variant.sku],
-            "variant_stock_quantity": [variant_before, variant_after], "stock_quantity": [product_before, product_after]})
+            "variant_stock_quantity": [variant_before, variant_after],
+            "stock_quantity": [product_before, product_after]})
         events_service.stock_changed(product, product_before, product_after)
     return movement, product_after
 

@@ -28,7 +28,7 @@ def race(app, product_id, carts):
 
 
 def state(app, product_id, sizes):
-    """(product stock, {size: variant stock}, {variant id: units sold}, orders, [(variant id, delta, after)] of sales)."""
+    """(product stock, {size: stock}, {variant id: units sold}, orders, [(variant id, delta, after)] of the sales)."""
     with app.app_context():
         product = db.session.get(Product, product_id).stock_quantity
         variants = {size: db.session.get(ProductVariant, variant_id).stock_quantity

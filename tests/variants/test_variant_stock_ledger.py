@@ -80,7 +80,8 @@ def test_a_variant_adjustment_crossing_the_threshold_emits_stock_low_for_the_pro
     adjust(client, manager, product_id, -6, small)  # the product: 12 -> 6, above the threshold (5)
     adjust(client, manager, product_id, -1, small)  # 6 -> 5
     with app.app_context():
-        payloads = [e.payload for e in db.session.scalars(db.select(OutboxEvent).where(OutboxEvent.type == "stock.low"))]
+        payloads = [event.payload for event in db.session.scalars(
+            db.select(OutboxEvent).where(OutboxEvent.type == "stock.low"))]
         db.session.remove()
     assert [(p["product"]["id"], p["product"]["stock_quantity"]) for p in payloads] == [(product_id, 5)]
 
