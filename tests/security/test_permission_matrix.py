@@ -69,6 +69,7 @@ def _request(permission, world, actor):
                                                           "position": 0}]},
         ("POST", "/api/cart/items"): {"product_id": world.product, "quantity": 1},
         ("PUT", "/api/cart/items/<int:product_id>"): {"quantity": 2},
+        ("PUT", "/api/cart/items/<int:product_id>/variants/<int:variant_id>"): {"quantity": 2},
         ("POST", "/api/orders"): ORDER_BODY,
         ("POST", "/api/users/addresses"): {"first_name": "Ada", "last_name": "Lovelace", "line1": "1 Main St",
                                            "city": "London", "state": "LDN", "postal_code": "N1", "country": "GB"},
