@@ -272,3 +272,28 @@ def test_statement_counts_of_variant_cart_writes_and_reads(app, client, customer
     add(client, customer.headers, product_id, large, 1)
     # token check, the cart with its lines and products, their variants (one statement whatever their number)
     assert statements("get", "/api/cart") == 3
+
+
+@pytest.mark.parametrize("sizes", [1, 3])
+def test_a_merge_of_variant_lines_takes_one_statement_more_whatever_their_number(app, client, customer, shirt,
+                                                                                 count_queries, sizes):
+    product_id, variant_ids = shirt
+    guest = {"X-Cart-Token": client.post("/api/cart/guest").get_json()["cart_token"]}
+    for variant_id in variant_ids[:sizes]:
+        assert add(client, guest, product_id, variant_id, 1).status_code == 200
+    with count_queries() as executed:
+        assert client.post("/api/auth/login", json={"email_or_username": customer.email,
+                                                    "password": customer.password}, headers=guest).status_code == 200
+    assert lines(app, customer.customer_id) == {(product_id, variant_id): 1 for variant_id in variant_ids[:sizes]}
+    # a plain merge's 13 (tests/cart/test_cart_merge.py) + the guest lines' variants, read in one statement
+    assert len(executed) == 14
+
+
+def test_statement_count_of_a_first_variant_line(app, client, customer, shirt, count_queries):
+    product_id, (small, _, _) = shirt
+    add(client, customer.headers, make_product(app, stock=5))  # the cart exists, with a plain line
+    with count_queries() as executed:
+        assert add(client, customer.headers, product_id, small, 1).status_code == 200
+    # a plain product's first line (tests/perf/test_write_counts.py: 5) + the variant; a cart without variant
+    # lines reads no variants
+    assert len(executed) == 6
