@@ -11,9 +11,8 @@ variants of generate_data added (a tenth of the products, 3 to 8 each), then upg
 the products with variants, timed) and served by this tree. The product list and cold name searches
 (search_type=name, 40 values, each once a round) run interleaved, request by request (the machine's noise falls
 on every side alike); `q` searches (one of them an exact variant SKU) and facets on the head. On PostgreSQL VACUUM
-ANALYZE runs after the bulk load and after each migration (which rewrite product rows), as autovacuum would. With
---toast (PostgreSQL), a third side is a copy of the head whose search_vector is stored EXTERNAL with
-toast_tuple_target 128 (the table rewritten).
+ANALYZE runs after the bulk load and after each migration (which rewrite product rows), as autovacuum would, and
+the products table's size on each side is printed.
 Prints p50 / p99 in ms per kind (--rounds rounds of every URL).
 """
 import argparse
@@ -62,7 +61,6 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--toast", action="store_true", help="PostgreSQL: also a head copy with search_vector toasted")
     parser.add_argument("--before", default=BEFORE_16, help="the revision whose code serves the 0009 copy")
     args = parser.parse_args()
     app = _app(args.url)
@@ -78,15 +76,14 @@ def main():
         _vacuum()
         built["0012"] = _upgrade("head")
         variant_sku = db.session.scalar(text("SELECT sku FROM product_variants WHERE is_active ORDER BY id LIMIT 1"))
-        toast_url = _copy(args.url, "toast") if args.toast else None
-    if toast_url:
-        _toast(toast_url)
+        db.session.remove()
+        db.engine.dispose()
+    for label, url in (("at 0009", before_url), ("at head", args.url)):
+        _print_size(label, url)
     with tempfile.TemporaryDirectory() as scratch:
         before_tree = os.path.join(scratch, "before")
         subprocess.run(["git", "-C", TREE, "worktree", "add", "--detach", "-q", before_tree, args.before], check=True)
         sides = [(before_tree, before_url, f"{args.before} at 0009"), (TREE, args.url, "head at 0012")]
-        if toast_url:
-            sides.append((TREE, toast_url, "head, search_vector toasted"))
         clients = []
         try:
             clients.extend(_Worker(tree, url) for tree, url, _ in sides)
@@ -157,20 +154,15 @@ def _upgrade(revision):
     return took
 
 
-def _toast(url):
-    """Keep search_vector out of the heap: external storage, the smallest tuple target, every row rewritten."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    size = ("SELECT pg_size_pretty(pg_relation_size('products')), "
-            "pg_size_pretty(pg_total_relation_size(reltoastrelid)) FROM pg_class WHERE relname = 'products'")
-    with engine.connect() as connection:
-        print("products heap / TOAST at head: {} / {}".format(*connection.exec_driver_sql(size).one()))
-        connection.exec_driver_sql("ALTER TABLE products ALTER COLUMN search_vector SET STORAGE EXTERNAL")
-        connection.exec_driver_sql("ALTER TABLE products SET (toast_tuple_target = 128)")
-        # A rewrite through the insert path (which applies the tuple target); a VACUUM FULL copies tuples as they are.
-        connection.exec_driver_sql("ALTER TABLE products ALTER COLUMN search_vector TYPE tsvector "
-                                   "USING search_vector || ''::tsvector")
-        connection.exec_driver_sql("VACUUM ANALYZE products")
-        print("products heap / TOAST toasted: {} / {}".format(*connection.exec_driver_sql(size).one()))
+def _print_size(label, url):
+    """PostgreSQL: the products table's heap and its search index's size (what the list's count scans)."""
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            heap, search = connection.exec_driver_sql(
+                "SELECT pg_size_pretty(pg_relation_size('products')), pg_size_pretty(coalesce(pg_total_relation_size("
+                "to_regclass('products_search_vectors')), 0))").one()
+        print(f"products heap {label}: {heap} (search vectors table: {search})")
     engine.dispose()
 
 
@@ -211,7 +203,7 @@ def _fresh(url):
             os.remove(parsed.database)
         return
     db.drop_all()
-    db.session.execute(text("DROP TABLE IF EXISTS alembic_version, search_words"))
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version, search_words, products_search_vectors"))
     db.session.commit()
 
 
