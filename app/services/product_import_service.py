@@ -23,7 +23,6 @@ CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 CREATE_SCHEMA, UPDATE_SCHEMA, VARIANT_SCHEMA = ProductCreateSchema(), ProductUpdateSchema(), VariantCellsSchema()
 UNKNOWN_VARIANT = "unknown variant: create variants through the API"
 ROLLED_UP = "A product with variants takes it from them: change it on each variant's row (variant_sku)"
-VARIANT_AUDIT_FIELDS = ("sku", *VARIANT_CELLS)
 
 
 def import_products(upload, actor, dry_run=False):
@@ -249,7 +248,7 @@ def _apply(rows, actor):
             for name, value in row.data.items():
                 setattr(product, name, value)
             if row.variant is not None:
-                variant_before[row.number] = audit_service.snapshot(row.variant, VARIANT_AUDIT_FIELDS)
+                variant_before[row.number] = audit_service.snapshot(row.variant, audit_service.VARIANT_FIELDS)
                 for name, value in row.variant_data.items():
                     setattr(row.variant, name, value)
     product_csv_repository.flush()  # ids, timestamps and new values, as the events and the audit log tell them
@@ -295,7 +294,8 @@ def _roll_up_variants(rows, variant_before, actor):
             movements.append(StockMovement(product_id=variant.product_id, variant_id=variant.id,
                                            kind=StockMovementKind.EDIT, delta=variant.stock_quantity - stock,
                                            quantity_after=variant.stock_quantity, actor_id=actor.id))
-        changes = audit_service.diff(variant_before[row.number], audit_service.snapshot(variant, VARIANT_AUDIT_FIELDS))
+        after = audit_service.snapshot(variant, audit_service.VARIANT_FIELDS)
+        changes = audit_service.diff(variant_before[row.number], after)
         if changes:
             audit_service.record(actor, "variant.update", "product_variant", variant.id, changes)
     stock_movement_repository.add_all(movements)
