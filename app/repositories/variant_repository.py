@@ -33,13 +33,6 @@ def attach(products, active_only=True):
     return products
 
 
-def preload(variant_ids):
-    """Load the variants into the session in one statement, so that lines reaching them by id read no more."""
-    ids = {variant_id for variant_id in variant_ids if variant_id is not None}
-    if ids:
-        db.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(ids))).all()
-
-
 def lock(variant_ids):
     """The variants, row-locked in id order (after their products: see stock_repository.lock) and read afresh."""
     return db.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(variant_ids))

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from app.enums import DiscountKind, values
 from app.models.base import MAX_ID
 from app.schemas.common import Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber
-from app.schemas.product import Amount
+from app.schemas.catalog_fields import Amount
 from app.utils.pagination import PageArgs, page_schema
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{3,50}\Z"

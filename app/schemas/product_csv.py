@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from app.models.product_variant import VARIANT_MAX_STOCK
 from app.schemas.common import BlankToNoneMixin, InputSchema, WholeNumber
-from app.schemas.product import Amount
+from app.schemas.catalog_fields import Amount
 
 IMPORT_RESULTS = ("created", "updated", "unchanged", "error")
 # The file's columns, in order; the export writes them and the import reads them.

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from app.schemas.common import (Country, Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text, WholeNumber,
                                 not_blank)
-from app.schemas.product import Amount, money_value
+from app.schemas.catalog_fields import Amount, money_value
 
 SORT_ORDER_RANGE = validate.Range(min=-2**31, max=2**31 - 1)  # the Integer column on every database
 

@@ -1,5 +1,5 @@
 """Stock ledger shapes: the adjustment body, a movement, the page of a product's (a variant's) movements."""
-from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.enums import StockMovementKind, values
 from app.schemas.common import Moment, Number, StrictInputSchema, Text
@@ -45,7 +45,7 @@ class StockMovementArgs(PageArgs):
 class StockMovementSchema(Schema):
     id = Number()
     product_id = Number()
-    variant_id = Number(metadata={"description": "A variant's movement only: the variant (absent on a product's)"})
+    variant_id = Number(allow_none=True, metadata={"description": "A variant's movement: the variant (null on a product's)"})
     kind = Text(metadata={"enum": values(StockMovementKind)})
     delta = Number()
     quantity_after = Number(metadata={"description": "The product's (a variant's movement: the variant's) stock right "
@@ -54,13 +54,6 @@ class StockMovementSchema(Schema):
     order_id = Number(allow_none=True)
     actor_id = Number(allow_none=True)
     created_at = Moment()
-
-    @post_dump
-    def product_rows_unchanged(self, data, **kwargs):
-        # A product sold as one item keeps the ledger row it always had; only a variant's row names its variant.
-        if data.get("variant_id") is None:
-            data.pop("variant_id", None)
-        return data
 
 
 class StockAdjustmentResultSchema(Schema):

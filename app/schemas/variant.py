@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.models.product_variant import MAX_OPTION_VALUES, MAX_OPTIONS, VARIANT_MAX_STOCK
+from app.schemas.catalog_fields import Amount, ImageUrl, Sku
 from app.schemas.common import (BlankToNoneMixin, Flag, Moment, Money, Number, StrictBoolean, StrictInputSchema, Text,
                                 WholeNumber)
 
@@ -75,10 +76,6 @@ class Options(fields.List):
         if len(set(names)) != len(names):
             raise ValidationError("Option names must be unique (whatever their case).")
         return options or None
-
-
-# Below the shapes product.py nests (it imports them): the field rules of a product's body, reused for a variant's.
-from app.schemas.product import Amount, ImageUrl, Sku  # noqa: E402
 
 
 class VariantUpdateSchema(BlankToNoneMixin, StrictInputSchema):

@@ -5,7 +5,8 @@ from app.extensions import db
 from app.models import OutboxEvent, Product, StockMovement
 from tests.factories import ORDER_BODY
 
-MOVEMENT_KEYS = {"id", "product_id", "kind", "delta", "quantity_after", "reason", "order_id", "actor_id", "created_at"}
+MOVEMENT_KEYS = {"id", "product_id", "kind", "delta", "quantity_after", "reason", "order_id", "actor_id", "created_at",
+                 "variant_id"}  # variant_id: an added key (#16)
 
 
 def movements(app, product_id=None):

@@ -21,7 +21,7 @@ def test_an_adjustment_moves_the_stock_and_answers_the_movement(app, client, man
     assert set(movement) == MOVEMENT_KEYS
     assert {key: movement[key] for key in MOVEMENT_KEYS - {"id", "created_at"}} == {
         "product_id": product_id, "kind": "adjustment", "delta": -4, "quantity_after": 6,
-        "reason": "Damaged in storage", "order_id": None, "actor_id": manager.id}
+        "reason": "Damaged in storage", "order_id": None, "actor_id": manager.id, "variant_id": None}
     assert movement["created_at"].endswith("+00:00")
     assert stock_of(app, product_id) == 6
     assert movements(app, product_id) == [("adjustment", -4, 6, "Damaged in storage", None, manager.id)]

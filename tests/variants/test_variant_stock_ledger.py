@@ -164,7 +164,7 @@ def test_a_plain_products_movements_keep_their_shape(app, client, manager):
     adjust(client, manager, product_id, 1)
     [movement] = client.get(f"/api/products/{product_id}/stock-movements", headers=manager.headers).get_json()[
         "movements"]
-    assert "variant_id" not in movement and movement["quantity_after"] == 6
+    assert movement["variant_id"] is None and movement["quantity_after"] == 6
 
 
 @pytest.mark.parametrize("query, status, code", [("variant_id=abc", 400, "VALIDATION_FAILED"),
