@@ -2,9 +2,8 @@
 
 SQLite: the FTS5 table products_search (and its shadow tables), its fts5vocab table, the view
 product_search_documents and the triggers on products, categories and product_variants.
-PostgreSQL: the products_search_vectors table with its GIN index (products.search_vector before 0012), the
-search_words table, the functions and the triggers on products, categories and product_variants.
-Views, functions and triggers are never compared; the rest is listed here.
+PostgreSQL: products.search_vector with its GIN index, the search_words table, the functions and the triggers on
+products, categories and product_variants. Views, functions and triggers are never compared; the rest is listed here.
 """
 SEARCH_TABLES = frozenset({"search_words"})
 SEARCH_COLUMNS = frozenset({("products", "search_vector")})

@@ -19,8 +19,7 @@ EXACT, NAME, FIELDS, ANYWHERE = 0, 1, 2, 3
 _FTS = table("products_search", column("rowid", Integer), column("products_search"))
 _FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
 _PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
-# PostgreSQL's documents, out of the products table (0012): one row per product.
-_VECTORS = table("products_search_vectors", column("product_id", Integer), column("search_vector", TSVECTOR))
+_SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
 _PG_TRIGRAM_FLOOR = 0.15  # below every word one edit from a word of 5+ letters; the edit distance decides after
 _NEAR_LIMIT = 200  # trigram neighbours, the closest first
 _SHARING_LIMIT = 5000  # a bound on the words of one two-letter prefix and about one length
@@ -35,20 +34,19 @@ def matches(plan):
     if not plan.terms:
         return exact
     dialect = _dialect()
-    # One id list: the database then walks the hits by id instead of testing every active product against them.
     if dialect == "sqlite":
+        # One id list: SQLite then walks the hits by rowid instead of testing every active product against them.
         return Product.id.in_(union(_fts_ids(plan, ANYWHERE), select(Product.id).where(exact)))
     if dialect == "postgresql":
-        return Product.id.in_(union(_tsquery_ids(plan, ANYWHERE), select(Product.id).where(exact)))
+        return or_(exact, _tsquery_match(plan, ANYWHERE))
     return or_(_exact_tier(plan), and_(*[_substring(term) for term in plan.terms]))
 
 
 def relevance(plan):
     """ORDER BY terms of the plan's relevance: the tier, then the newest first.
 
-    Every term comes from id lists and indexes, not from the hits' rows (SQLite's FTS table, PostgreSQL's vectors
-    table): ordering thousands of hits then reads no row but the page's (reading each hit's row cost more than the
-    rest of the search).
+    On SQLite every term comes from id lists and indexes, not from the hits' rows: ordering thousands of hits then
+    reads no row but the page's (reading each hit's row cost more than the rest of the search).
     """
     dialect = _dialect()
     if not plan.terms or dialect not in ("sqlite", "postgresql"):
@@ -57,8 +55,7 @@ def relevance(plan):
         tiers = [(Product.id.in_(union(select(Product.id).where(_exact(plan)), _variant_exact_ids(plan))), EXACT),
                  (Product.id.in_(_fts_ids(plan, NAME)), NAME), (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
     else:
-        tiers = [(_exact_tier(plan), EXACT), (Product.id.in_(_tsquery_ids(plan, NAME)), NAME),
-                 (Product.id.in_(_tsquery_ids(plan, FIELDS)), FIELDS)]
+        tiers = [(_exact_tier(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
     return [case(*tiers, else_=ANYWHERE), Product.id.desc()]
 
 
@@ -82,7 +79,7 @@ def is_indexed(word, prefix=False):
         if db.session.execute(known, {"word": word, "high": word + "\U0010ffff"}).first() is None:
             return False
         return db.session.execute(text(
-            "SELECT 1 FROM products_search_vectors WHERE search_vector @@ to_tsquery('simple', :query) LIMIT 1"),
+            "SELECT 1 FROM products WHERE search_vector @@ to_tsquery('simple', :query) LIMIT 1"),
             {"query": _tsquery_word(word, prefix, "")}).first() is not None
     return True  # no index to suggest from
 
@@ -205,11 +202,10 @@ def _fts_term(term):
     return f"({' OR '.join(words)})"
 
 
-def _tsquery_ids(plan, tier):
+def _tsquery_match(plan, tier):
     weights = _PG_WEIGHTS[tier]
     query = " & ".join(_tsquery_term(term, weights) for term in plan.terms)
-    return select(_VECTORS.c.product_id).where(
-        _VECTORS.c.search_vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query)))
+    return _SEARCH_VECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
 
 
 def _tsquery_term(term, weights):
