@@ -155,14 +155,14 @@ def _upgrade(revision):
 
 
 def _print_size(label, url):
-    """PostgreSQL: the products table's heap and its search index's size (what the list's count scans)."""
+    """PostgreSQL: the products table's heap and its total with indexes and TOAST (what the list's count scans)."""
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            heap, search = connection.exec_driver_sql(
-                "SELECT pg_size_pretty(pg_relation_size('products')), pg_size_pretty(coalesce(pg_total_relation_size("
-                "to_regclass('products_search_vectors')), 0))").one()
-        print(f"products heap {label}: {heap} (search vectors table: {search})")
+            heap, total = connection.exec_driver_sql(
+                "SELECT pg_size_pretty(pg_relation_size('products')), "
+                "pg_size_pretty(pg_total_relation_size('products'))").one()
+        print(f"products {label}: heap {heap}, with indexes and TOAST {total}")
     engine.dispose()
 
 
