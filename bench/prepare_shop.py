@@ -80,8 +80,10 @@ def main():
     with create_app().app_context():
         db.session.execute(update(Product).where(Product.is_active.is_(True)).values(stock_quantity=1_000_000))
         db.session.commit()
+        # Products sold as one item: the mix's cart adds send no variant_id (a tree before #16 has no options).
+        sold_as_one = [Product.options.is_(None)] if hasattr(Product, "options") else []
         products = db.session.execute(select(Product.id, Product.name, Product.category_id, Product.is_featured)
-                                      .where(Product.is_active.is_(True)).order_by(Product.id)).all()
+                                      .where(Product.is_active.is_(True), *sold_as_one).order_by(Product.id)).all()
         product_ids = [p.id for p in products]
         categories = db.session.execute(select(Category.id, Category.parent_id, Category.is_active)
                                         .order_by(Category.id)).all()
