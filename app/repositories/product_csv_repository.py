@@ -55,47 +55,42 @@ def products_by_sku(skus, lock=False):
     With lock, the rows are locked in id order across every chunk (the order checkout locks in: no deadlock)
     and read afresh.
     """
-    ids = []
-    for chunk in _chunks(sorted(set(skus))):
-        ids.extend(db.session.scalars(select(Product.id).where(Product.sku.in_(chunk))))
-    products = []
-    for chunk in _chunks(sorted(ids)):
-        stmt = select(Product).where(Product.id.in_(chunk)).order_by(Product.id)
-        if lock:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        products.extend(db.session.scalars(stmt))
-    return {product.sku: product for product in products}
+    return _by_sku(Product, skus, lock)
 
 
 def variants_by_sku(skus, lock=False):
     """{sku: ProductVariant} of the variants holding one of skus; with lock, row-locked in id order across every
     chunk and read afresh (call it after products_by_sku: product rows first, then variant rows)."""
+    return _by_sku(ProductVariant, skus, lock)
+
+
+def _by_sku(model, skus, lock):
     ids = []
     for chunk in _chunks(sorted(set(skus))):
-        ids.extend(db.session.scalars(select(ProductVariant.id).where(ProductVariant.sku.in_(chunk))))
-    variants = []
+        ids.extend(db.session.scalars(select(model.id).where(model.sku.in_(chunk))))
+    rows = []
     for chunk in _chunks(sorted(ids)):
-        stmt = select(ProductVariant).where(ProductVariant.id.in_(chunk)).order_by(ProductVariant.id)
+        stmt = select(model).where(model.id.in_(chunk)).order_by(model.id)
         if lock:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        variants.extend(db.session.scalars(stmt))
-    return {variant.sku: variant for variant in variants}
+        rows.extend(db.session.scalars(stmt))
+    return {row.sku: row for row in rows}
 
 
 def barcode_owners(barcodes):
     """{barcode: product id} of the products holding one of barcodes."""
-    owners = {}
-    for chunk in _chunks(sorted(set(barcodes))):
-        owners.update(db.session.execute(select(Product.barcode, Product.id).where(Product.barcode.in_(chunk))).all())
-    return owners
+    return _barcode_owners(Product, barcodes)
 
 
 def variant_barcode_owners(barcodes):
     """{barcode: variant id} of the variants holding one of barcodes."""
+    return _barcode_owners(ProductVariant, barcodes)
+
+
+def _barcode_owners(model, barcodes):
     owners = {}
     for chunk in _chunks(sorted(set(barcodes))):
-        owners.update(db.session.execute(select(ProductVariant.barcode, ProductVariant.id)
-                                         .where(ProductVariant.barcode.in_(chunk))).all())
+        owners.update(db.session.execute(select(model.barcode, model.id).where(model.barcode.in_(chunk))).all())
     return owners
 
 

@@ -1,24 +1,19 @@
 """Products from CSV: an all-or-nothing import that upserts by SKU (and updates variants by variant_sku), with a report
 per row."""
-import csv
-import io
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 
 from app.enums import EventType, StockMovementKind, UserRole
-from app.errors import ValidationFailed
 from app.models import Product, StockMovement
 from app.repositories import product_csv_repository, stock_movement_repository, variant_repository
 from app.schemas.product import ProductCreateSchema, ProductUpdateSchema
-from app.schemas.product_csv import COLUMNS, NO_IMAGE, VARIANT_CELLS, VARIANT_COLUMNS, VariantCellsSchema, option_cell
-from app.services import audit_service, events_service, product_export_service, product_service
+from app.schemas.product_csv import NO_IMAGE, VARIANT_CELLS, VariantCellsSchema, option_cell
+from app.services import (audit_service, events_service, product_csv_reader, product_export_service,
+                          product_service)
 from app.services.unit_of_work import lost_race_as, unit_of_work
 from app.utils.slugify import unique_slug
 
-# An empty cell is null in these columns; in the others it means "not given" (unchanged, or the default).
-NULLABLE = frozenset({"barcode", "compare_price", "description", "weight", "dimensions", "image_url"})
-MAX_ROWS = 10_000
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 CREATE_SCHEMA, UPDATE_SCHEMA, VARIANT_SCHEMA = ProductCreateSchema(), ProductUpdateSchema(), VariantCellsSchema()
 UNKNOWN_VARIANT = "unknown variant: create variants through the API"
@@ -33,7 +28,7 @@ def import_products(upload, actor, dry_run=False):
     names its variant_sku): they update those variants (VARIANT_CELLS), then the product's rollup, and the
     product's other columns, the same on each of its rows.
     """
-    header, records = _read(upload)
+    header, records = product_csv_reader.read(upload)
     try:
         with lost_race_as(product_service.identity_taken()), unit_of_work():
             plan = _Plan(header, records, actor, lock=not dry_run)
@@ -92,7 +87,7 @@ class _Plan:
             sku = cells[self.sku_at] if len(cells) > self.sku_at else ""
             message = f"Has {len(cells)} cells, the header has {len(self.header)}."
             return _Row(number, sku or None, ERROR, {"row": [message]})
-        values = _values(self.header, cells)
+        values = product_csv_reader.values(self.header, cells)
         variant_sku, options = values.pop("variant_sku", None), values.pop("variant_options", None)
         sku = values.get("sku")
         if variant_sku is not None:
@@ -326,59 +321,7 @@ def _report(rows, dry_run):
     return report
 
 
-def _read(upload):
-    """(header, [(row number, cells)]) of an uploaded CSV; anything but a UTF-8 CSV with a header is a 400."""
-    if upload is None:
-        raise _bad("No file provided")
-    try:
-        text = upload.read().decode("utf-8-sig")  # a byte order mark, as spreadsheets write, is no header cell
-    except UnicodeDecodeError:
-        raise _bad("The file is not UTF-8 text") from None
-    if "\x00" in text:
-        raise _bad("The file is not CSV text (it holds NUL characters)")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next((record for record in reader if any(cell.strip() for cell in record)), None)
-        header = _header(header)
-        records = []
-        for number, cells in enumerate(reader, start=1):
-            if not any(cells):
-                continue
-            if len(records) == MAX_ROWS:
-                raise _bad(f"Too many rows: at most {MAX_ROWS:,} data rows per file")
-            records.append((number, cells))
-    except csv.Error:
-        raise _bad(f"Not a valid CSV file (the record ending on line {reader.line_num})") from None
-    return header, records
-
-
-def _header(record):
-    if record is None:
-        raise _bad("Missing header row: the file is empty")
-    names = [cell.strip().lower() for cell in record]
-    unknown = [name for name in names if name not in COLUMNS + VARIANT_COLUMNS]
-    if len(unknown) == len(names):
-        raise _bad(f"Missing header row: the first row must name the columns ({', '.join(COLUMNS)})")
-    if unknown:
-        raise _bad(f"Unknown column(s): {', '.join(repr(name) for name in unknown)}")
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise _bad(f"Column(s) named twice: {', '.join(twice)}")
-    if "sku" not in names:
-        raise _bad("The header must have a sku column: rows are matched by SKU")
-    return names
-
-
-def _values(header, cells):
-    """{column: cell} of a record; an empty cell is None where the column allows null and absent elsewhere."""
-    return {name: cell or None for name, cell in zip(header, cells) if cell or name in NULLABLE}
-
-
 def _same(name, stored, loaded):
     if name == "image_url" and stored in NO_IMAGE:
         stored = None
     return stored == loaded or (stored in (None, "") and loaded in (None, ""))
-
-
-def _bad(message):
-    return ValidationFailed({"file": [message]}, message)

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Cart, CartItem, Order, OutboxEvent, Product, ProductVariant, StockMovement
 from tests.factories import ORDER_BODY, make_product, make_variant_product
 from tests.orders.conftest import decimal_json
+from tests.variants.conftest import stocks
 
 
 @pytest.fixture
@@ -26,15 +27,6 @@ def fill(client, actor, *lines):
             body["variant_id"] = variant_id
         response = client.post("/api/cart/items", json=body, headers=actor.headers)
         assert response.status_code == 200, response.get_json()
-
-
-def stocks(app, product_id, variant_ids):
-    """(the product's stock, [each variant's stock])."""
-    with app.app_context():
-        product = db.session.get(Product, product_id).stock_quantity
-        variants = [db.session.get(ProductVariant, variant_id).stock_quantity for variant_id in variant_ids]
-        db.session.remove()
-    return product, variants
 
 
 def ledger(app):

@@ -2,10 +2,11 @@
 import pytest
 
 from app.extensions import db
-from app.models import Product, ProductVariant, StockMovement
+from app.models import ProductVariant, StockMovement
 from app.repositories import variant_repository
 from tests.concurrency import at_once
 from tests.factories import ORDER_BODY, make_product, make_variant_product
+from tests.variants.conftest import stocks
 
 
 @pytest.fixture
@@ -28,14 +29,6 @@ def place(client):
         assert response.status_code == 201, response.get_json()
         return response.get_json()["order"]["id"]
     return order
-
-
-def stocks(app, product_id, variant_ids):
-    with app.app_context():
-        found = (db.session.get(Product, product_id).stock_quantity,
-                 [db.session.get(ProductVariant, variant_id).stock_quantity for variant_id in variant_ids])
-        db.session.remove()
-    return found
 
 
 def returns(app):

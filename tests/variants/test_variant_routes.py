@@ -4,7 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditEntry, OutboxEvent, Product, ProductVariant, StockMovement
 from app.models.base import MAX_ID
-from tests.factories import make_category, make_product, make_variant_product
+from tests.factories import make_product, make_variant_product
 
 SIZE_COLOUR = [{"name": "size", "values": ["S", "M"]}, {"name": "colour", "values": ["Red", "Blue"]}]
 

@@ -2,9 +2,10 @@
 import pytest
 
 from app.extensions import db
-from app.models import AuditEntry, OutboxEvent, Product, ProductVariant, StockMovement
+from app.models import AuditEntry, OutboxEvent, ProductVariant, StockMovement
 from app.models.product_variant import VARIANT_MAX_STOCK
 from tests.factories import make_product, make_variant_product
+from tests.variants.conftest import stocks
 
 
 @pytest.fixture
@@ -20,14 +21,6 @@ def adjust(client, actor, product_id, delta, variant_id=None, reason="Recount"):
     if variant_id is not None:
         body["variant_id"] = variant_id
     return client.post(f"/api/products/{product_id}/stock-adjustments", json=body, headers=actor.headers)
-
-
-def stocks(app, product_id, variant_ids):
-    with app.app_context():
-        found = (db.session.get(Product, product_id).stock_quantity,
-                 [db.session.get(ProductVariant, variant_id).stock_quantity for variant_id in variant_ids])
-        db.session.remove()
-    return found
 
 
 def ledger(app):
