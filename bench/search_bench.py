@@ -202,6 +202,8 @@ def _fresh(url):
         if parsed.database and os.path.exists(parsed.database):
             os.remove(parsed.database)
         return
+    db.session.execute(text("DROP TABLE IF EXISTS product_option_values"))  # it references products
+    db.session.commit()
     db.drop_all()
     db.session.execute(text("DROP TABLE IF EXISTS alembic_version, search_words, products_search_vectors"))
     db.session.commit()

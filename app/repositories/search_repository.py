@@ -6,8 +6,8 @@ only, quoted, so no input is ever read as query syntax.
 """
 from collections import defaultdict
 
-from sqlalchemy import (Integer, and_, bindparam, case, column, distinct, func, literal_column, or_, select, table,
-                        text, true, union)
+from sqlalchemy import (Integer, and_, bindparam, case, column, func, literal, literal_column, null, or_, select,
+                        table, text, union, union_all)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from app.extensions import db
@@ -15,10 +15,14 @@ from app.models import Category, Product, ProductVariant
 
 # Relevance tiers: an exact SKU or barcode (the product's or an active variant's), every word in the name, every word in name / codes / category, the rest.
 EXACT, NAME, FIELDS, ANYWHERE = 0, 1, 2, 3
+# The two kinds of facet rows, from one UNION ALL.
+_CATEGORY, _OPTION_VALUE = 0, 1
 # The FTS5 table as SQLAlchemy sees it: the column named like the table is FTS5's hidden MATCH column.
 _FTS = table("products_search", column("rowid", Integer), column("products_search"))
 _FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
 _PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
+# Each product's distinct (option, value) pairs of its active variants, kept by triggers (0013).
+_OPTION_VALUES = table("product_option_values", column("product_id", Integer), column("name"), column("value"))
 _SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
 _PG_TRIGRAM_FLOOR = 0.15  # below every word one edit from a word of 5+ letters; the edit distance decides after
 _NEAR_LIMIT = 200  # trigram neighbours, the closest first
@@ -116,42 +120,46 @@ def lock_products_of(category_id):
                        .with_for_update(key_share=True)).all()
 
 
-def category_counts(conditions):
-    """[{id, name, count}] of the categories of the products matching conditions, the largest first."""
-    counted = func.count(Product.id).label("count")
-    rows = db.session.execute(
-        select(Category.id, Category.name, counted).join(Product, Product.category_id == Category.id)
-        .where(*conditions).group_by(Category.id, Category.name).order_by(counted.desc(), Category.name, Category.id))
-    return [{"id": row.id, "name": row.name, "count": row.count} for row in rows]
+def facet_counts(conditions):
+    """(categories, options) of the products matching conditions, the matches found once by one statement.
 
-
-def summary(conditions):
-    """{total, in_stock, price: {min, max}} of the products matching conditions (prices None when none match)."""
-    in_stock = func.coalesce(func.sum(case((Product.stock_quantity > 0, 1), else_=0)), 0)
-    row = db.session.execute(select(func.count(Product.id), in_stock.cast(Integer), func.min(Product.price),
-                                    func.max(Product.price)).where(*conditions)).one()
-    return {"total": row[0], "in_stock": row[1], "price": {"min": row[2], "max": row[3]}}
-
-
-def option_counts(conditions):
-    """{option name: {value: how many products matching conditions have an active variant with it}} (one statement)."""
-    dialect = _dialect()
-    joined = Product.__table__.join(ProductVariant, and_(ProductVariant.product_id == Product.id,
-                                                         ProductVariant.is_active.is_(True)))
-    if dialect not in ("sqlite", "postgresql"):
-        return _option_counts_of(db.session.execute(
-            select(Product.id, ProductVariant.option_values).select_from(joined).where(*conditions)))
-    # The values as text: json_each gives SQLite's text as is, json_each_text PostgreSQL's without JSON quotes.
-    pairs = getattr(func, "json_each" if dialect == "sqlite" else "json_each_text")(
-        ProductVariant.option_values).table_valued("key", "value").alias("option_value")
-    counted = func.count(distinct(Product.id))
-    rows = db.session.execute(
-        select(pairs.c.key, pairs.c.value, counted).select_from(joined.join(pairs, true())).where(*conditions)
-        .group_by(pairs.c.key, pairs.c.value).order_by(pairs.c.key, pairs.c.value))
+    categories: [{id, name, count, in_stock, min_price, max_price}], the largest count first; options: {option name:
+    {value: how many of the products have an active variant with it}}.
+    """
+    matched = select(Product.id, Product.category_id, Product.price, Product.stock_quantity).where(*conditions) \
+        .cte("matched")
+    in_stock = func.coalesce(func.sum(case((matched.c.stock_quantity > 0, 1), else_=0)), 0)
+    per_category = select(literal(_CATEGORY).label("kind"), Category.id, Category.name, null().label("value"),
+                          func.count().label("count"), in_stock.cast(Integer).label("in_stock"),
+                          func.min(matched.c.price).label("min_price"), func.max(matched.c.price).label("max_price")) \
+        .join_from(matched, Category, Category.id == matched.c.category_id).group_by(Category.id, Category.name)
+    per_value = _option_value_counts(matched)
+    if per_value is None:  # no JSON functions: the option values are counted here
+        rows = db.session.execute(per_category).all()
+        return _categories_of(rows), _option_counts_of(db.session.execute(
+            select(ProductVariant.product_id, ProductVariant.option_values)
+            .where(ProductVariant.is_active.is_(True), ProductVariant.product_id.in_(select(matched.c.id)))))
+    rows = db.session.execute(union_all(per_category, per_value)).all()
     counts = defaultdict(dict)
-    for name, value, count in rows:
-        counts[name][value] = count
-    return dict(counts)
+    for row in sorted((row for row in rows if row.kind == _OPTION_VALUE), key=lambda row: (row.name, row.value)):
+        counts[row.name][row.value] = row.count
+    return _categories_of([row for row in rows if row.kind == _CATEGORY]), dict(counts)
+
+
+def _option_value_counts(matched):
+    """SELECT the (option name, value, products) of the matched products' active variants; None without the table."""
+    if _dialect() not in ("sqlite", "postgresql"):
+        return None
+    return (select(literal(_OPTION_VALUE), null(), _OPTION_VALUES.c.name, _OPTION_VALUES.c.value, func.count(),
+                   null(), null(), null())
+            .join_from(matched, _OPTION_VALUES, _OPTION_VALUES.c.product_id == matched.c.id)
+            .group_by(_OPTION_VALUES.c.name, _OPTION_VALUES.c.value))
+
+
+def _categories_of(rows):
+    ordered = sorted(rows, key=lambda row: (-row.count, row.name, row.id))
+    return [{"id": row.id, "name": row.name, "count": row.count, "in_stock": row.in_stock,
+             "min_price": row.min_price, "max_price": row.max_price} for row in ordered]
 
 
 def _option_counts_of(rows):

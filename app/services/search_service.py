@@ -91,6 +91,9 @@ def edit_distance(a, b):
 
 def facets(filters):
     """Counts of the active products matching the list filters: per category and option value, in stock, prices."""
-    conditions = product_repository.conditions(with_search(filters))
-    return {**search_repository.summary(conditions), "categories": search_repository.category_counts(conditions),
-            "options": search_repository.option_counts(conditions)}
+    categories, options = search_repository.facet_counts(product_repository.conditions(with_search(filters)))
+    prices = [price for category in categories for price in (category["min_price"], category["max_price"])]
+    return {"total": sum(category["count"] for category in categories),
+            "in_stock": sum(category["in_stock"] for category in categories),
+            "price": {"min": min(prices, default=None), "max": max(prices, default=None)},
+            "categories": categories, "options": options}
