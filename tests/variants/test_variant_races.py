@@ -74,3 +74,24 @@ def test_an_option_value_removed_while_a_variant_takes_it(app, manager, admin):
     # Whichever ran first, every variant still has a valid value of the product's options.
     assert (put, post) in ((200, 400), (409, 201))
     assert (options, sizes) in ((without_xl, ["S"]), (SIZES, ["S", "XL"]))
+
+
+def test_creates_deletes_and_reactivations_at_once_leave_the_facet_pairs_of_the_active_variants(app, manager, admin):
+    colours = [{"name": "size", "values": ["S", "M", "L", "XL"]}, {"name": "colour", "values": ["Red", "Blue"]}]
+    product_id, [red_s, blue_m] = make_variant_product(app, options=colours, variants=[
+        {"size": "S", "colour": "Red"}, {"size": "M", "colour": "Blue", "is_active": False}])
+    path = f"/api/products/{product_id}/variants"
+    requests = [lambda client, n=n, size=size: client.post(path, json={
+        "sku": f"PAIR-{n}", "options": {"size": size, "colour": "Blue"}, "stock_quantity": 1}, headers=manager.headers)
+        for n, size in enumerate(["L", "XL", "S"])]
+    requests.append(lambda client: client.delete(f"{path}/{red_s}", headers=admin.headers))
+    requests.append(lambda client: client.put(f"{path}/{blue_m}", json={"is_active": True}, headers=admin.headers))
+    responses = at_once(app, *requests)
+    assert sorted(response.status_code for response in responses) == [200, 200, 201, 201, 201]
+    with app.app_context():
+        pairs = db.session.execute(db.text("SELECT name, value FROM product_option_values WHERE product_id = :id "
+                                           "ORDER BY name, value"), {"id": product_id}).all()
+        db.session.remove()
+    # Active now: L/Blue, XL/Blue, S/Blue (created), M/Blue (reactivated); S/Red deleted.
+    assert [tuple(pair) for pair in pairs] == [("colour", "Blue"), ("size", "L"), ("size", "M"), ("size", "S"),
+                                               ("size", "XL")]
