@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Product
@@ -103,8 +103,7 @@ def _conditions(filters):
     search_type, value = filters.get("search_type"), filters.get("search_value")
     if search_type and value:
         if search_type == "name":
-            yield or_(Product.name.icontains(value, autoescape=True),
-                      Product.description.icontains(value, autoescape=True))
+            yield search_repository.name_contains(value)
         elif search_type in ("id", "category_id"):
             yield EXACT_SEARCH[search_type] == int(value)
         else:

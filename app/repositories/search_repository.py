@@ -21,6 +21,9 @@ _CATEGORY, _OPTION_VALUE = 0, 1
 _FTS = table("products_search", column("rowid", Integer), column("products_search"))
 _FTS_FIELDS = {NAME: "{name}", FIELDS: "{name codes category}"}
 _PG_WEIGHTS = {NAME: "A", FIELDS: "ABC", ANYWHERE: ""}
+# The name search's trigram index on SQLite (0014): phrase matches of it are case-insensitive substring matches.
+_SUBSTRINGS = table("products_substrings", column("rowid", Integer), column("products_substrings"))
+_TRIGRAM = 3  # the shortest value a trigram index can find
 # Each product's distinct (option, value) pairs of its active variants, kept by triggers (0013).
 _OPTION_VALUES = table("product_option_values", column("product_id", Integer), column("name"), column("value"))
 _SEARCH_VECTOR = literal_column("products.search_vector", TSVECTOR)
@@ -61,6 +64,18 @@ def relevance(plan):
     else:
         tiers = [(_exact_tier(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
     return [case(*tiers, else_=ANYWHERE), Product.id.desc()]
+
+
+def name_contains(value):
+    """The condition on Product of the contract's name search: the value in the name or description, in any case.
+
+    PostgreSQL's ILIKE reads its trigram indexes (0014); SQLite's trigram table answers a phrase MATCH of a value of
+    3+ characters (a quoted phrase: no input is read as query syntax). Shorter values, and other databases, scan.
+    """
+    if len(value) >= _TRIGRAM and _dialect() == "sqlite":
+        phrase = '"' + value.replace('"', '""') + '"'
+        return Product.id.in_(select(_SUBSTRINGS.c.rowid).where(_SUBSTRINGS.c.products_substrings.match(phrase)))
+    return or_(Product.name.icontains(value, autoescape=True), Product.description.icontains(value, autoescape=True))
 
 
 def is_indexed(word, prefix=False):

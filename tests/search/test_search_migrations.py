@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from app.extensions import db
 from tests.factories import make_variant_product
-from tests.search.conftest import search
+from tests.search.conftest import STAFF_LIST, search
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 TRIGRAM_INDEXES = {"ix_products_name_trgm", "ix_products_description_trgm"}
@@ -64,3 +64,41 @@ def test_a_cold_name_search_reads_the_trigram_indexes_on_postgresql(app, client,
         db.session.rollback()
     assert "ix_products_name_trgm" in plan and "ix_products_description_trgm" in plan, plan
     assert search(client, "search_type=name&search_value=fits any") == ["Carry Bag"]
+
+
+def test_sqlite_finds_a_name_search_through_its_trigram_table(app, client, shop, count_queries):
+    with count_queries() as statements:
+        assert search(client, "search_type=name&search_value=STAND") == ["Laptop Stand"]
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            assert "products_substrings" not in inspect(db.engine).get_table_names()
+            return
+        count = next(statement for statement in statements if statement.startswith("SELECT count(*)"))
+        plan = " ".join(str(row[-1]) for row in db.session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + count, ('"STAND"',)))
+        db.session.rollback()
+    assert "products_substrings MATCH" in count and "VIRTUAL TABLE INDEX" in plan, (count, plan)
+
+
+def test_the_name_search_follows_product_writes_and_reads_any_text(app, client, manager, admin, shop):
+    assert set(search(client, "search_type=name&search_value=st")) == {  # two letters: a scan
+        "Laptop Pro 15", "Laptop Stand", "Studio Headphones"}
+    assert search(client, "search_type=name&search_value=fits any") == ["Carry Bag"]  # the description
+    assert client.put(f"/api/products/{shop['Carry Bag']}", json={"name": "Travel Sack 100% wool"},
+                      headers=manager.headers).status_code == 200
+    assert search(client, "search_type=name&search_value=carry") == []
+    assert search(client, "search_type=name&search_value=sack 100%25") == ["Travel Sack 100% wool"]
+    assert search(client, "search_type=name&search_value=k 1_0") == []  # _ and % are letters, not wildcards
+    assert search(client, "search_type=name&search_value=%22wool%22") == []
+    assert client.delete(f"/api/products/{shop['Laptop Stand']}", headers=admin.headers).status_code == 200
+    assert search(client, "search_type=name&search_value=stand") == []  # a soft delete: staff still find it
+    assert search(client, "search_type=name&search_value=stand", headers=admin.headers, path=STAFF_LIST) == [
+        "Laptop Stand"]
+    with app.app_context():
+        db.session.execute(text("DELETE FROM products WHERE id = :id"), {"id": shop["Laptop Stand"]})
+        db.session.commit()
+        if db.engine.dialect.name == "sqlite":  # the row left the trigram table with it
+            assert db.session.scalar(text("SELECT count(*) FROM products_substrings WHERE rowid = :id"),
+                                     {"id": shop["Laptop Stand"]}) == 0
+        db.session.remove()
+    assert search(client, "search_type=name&search_value=stand", headers=admin.headers, path=STAFF_LIST) == []
