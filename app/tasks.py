@@ -61,9 +61,16 @@ def init_app(app):
 
         log.info("purged %s", maintenance_service.purge())
 
+    @huey.periodic_task(crontab(minute="47"), name="analyze")
+    @in_app
+    def analyze():
+        from app.services import maintenance_service
+
+        log.info("planner statistics refreshed: %s", maintenance_service.refresh_statistics())
+
     app.extensions["huey"] = huey
     app.extensions["tasks"] = {"dispatch_event": dispatch_event, "deliver_webhook": deliver_webhook,
-                               "sweep": sweep, "purge": purge}
+                               "sweep": sweep, "purge": purge, "analyze": analyze}
     return huey
 
 

@@ -1,12 +1,12 @@
-"""Periodic clean-up: rows kept only for a while (stored idempotent answers, revocations, mailed tokens, events,
-abandoned guest carts)."""
+"""Periodic upkeep: rows kept only for a while (stored idempotent answers, revocations, mailed tokens, events,
+abandoned guest carts) and the query planner's statistics."""
 from datetime import timedelta
 
 from flask import current_app
 
 from app.models.base import utcnow
-from app.repositories import (account_token_repository, cart_repository, idempotency_repository, outbox_repository,
-                              revoked_token_repository)
+from app.repositories import (account_token_repository, cart_repository, idempotency_repository,
+                              maintenance_repository, outbox_repository, revoked_token_repository)
 from app.services.unit_of_work import unit_of_work
 
 
@@ -23,3 +23,9 @@ def purge():
             "guest_carts": cart_repository.purge_guests_touched_before(
                 now - timedelta(days=config["GUEST_CART_TTL_DAYS"])),
         }
+
+
+def refresh_statistics():
+    """Refresh the query planner's statistics where the database leaves that to the application; True when done."""
+    with unit_of_work():
+        return maintenance_repository.refresh_planner_statistics()
