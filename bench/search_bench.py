@@ -10,7 +10,7 @@ variants' columns); the original upgraded to 0011 (the index of 0010 built over 
 variants of generate_data added (a tenth of the products, 3 to 8 each), then upgraded to the head (0012 reindexes
 the products with variants, timed) and served by this tree. The product list and cold name searches
 (search_type=name, 40 values, each once a round) run interleaved, request by request (the machine's noise falls
-on every side alike); `q` searches (one of them an exact variant SKU) and facets on the head. On SQLite a sampled
+on every side alike); `q` searches (one of them an exact variant SKU) and facets on the head. On SQLite
 ANALYZE runs after the bulk load and after each migration (what the worker does every hour). On PostgreSQL VACUUM
 ANALYZE runs after the bulk load and after each migration (which rewrite product rows), twice, as autovacuum's
 passes would over time: one pass right after a bulk write left 0-58% of the products pages all-visible here, the
@@ -34,7 +34,6 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
-from app.repositories.maintenance_repository import ANALYSIS_LIMIT
 from bench.generate_data import add_products, add_variants, ensure_categories
 
 TREE = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -216,11 +215,10 @@ def _fresh(url):
 
 def _vacuum():
     """What autovacuum does, in time, after a bulk load or a migration's rewrite of rows; on SQLite the worker's
-    hourly statistics refresh (maintenance_repository: a sampled ANALYZE)."""
+    hourly statistics refresh (maintenance_repository: ANALYZE)."""
     db.session.remove()
     if db.engine.dialect.name == "sqlite":
         with db.engine.connect() as connection:
-            connection.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
             connection.exec_driver_sql("ANALYZE")
             connection.commit()
     if db.engine.dialect.name == "postgresql":
