@@ -149,7 +149,7 @@ def facet_counts(conditions):
                           func.min(matched.c.price).label("min_price"), func.max(matched.c.price).label("max_price")) \
         .join_from(matched, Category, Category.id == matched.c.category_id).group_by(Category.id, Category.name)
     per_value = _option_value_counts(matched)
-    if per_value is None:  # no JSON functions: the option values are counted here
+    if per_value is None:  # no product_option_values table (other databases): the variants are counted here
         rows = db.session.execute(per_category).all()
         return _categories_of(rows), _option_counts_of(db.session.execute(
             select(ProductVariant.product_id, ProductVariant.option_values)
