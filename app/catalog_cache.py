@@ -1,19 +1,25 @@
 """The one caching design: public catalog reads stored under the catalog version, with ETag / 304.
 
-Every write to products or categories changes the catalog version in its own transaction
-(app/models/data_version.py), so a write through any worker or host retires every stored value at its commit.
-Values live in Flask-Caching (per process by default, Redis when CACHE_REDIS_URL is set), keyed by the
-version they were read at; old versions are never read again and age out.
+Every write to products, variants or categories changes a version in its own transaction
+(app/models/data_version.py), so a write through any worker or host retires what it changed at its commit: a
+stock move (a sale, cancel, refund or adjustment) the stock version, every other write the catalog version.
+A stored answer is keyed by the catalog version and keeps the stock (and updated_at) of the products and variants
+it shows; a hit reads those again in one statement and is served only while they are unchanged, so a sale
+retires the answers that show what was sold and no other. Answers that filter or count by stock (STOCK_WIDE) are
+keyed by the stock version too. Values live in Flask-Caching (per process by default, Redis when
+CACHE_REDIS_URL is set); old versions are never read again and age out.
 """
 import logging
 from functools import wraps
 
-from flask import current_app, g, make_response, request
+from flask import current_app, g, has_app_context, make_response, request
+from sqlalchemy import event
 from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import generate_etag
 
 from app.extensions import cache
-from app.repositories import data_version_repository
+from app.models import Product, ProductVariant
+from app.repositories import data_version_repository, stock_repository
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,8 @@ def _cache_control(private):
 
 
 CACHE_CONTROL = {False: _cache_control(False), True: _cache_control(True)}  # built once, by whether a token came
+# What an answer shows beyond its rows' stock: the filter by stock, and the facets' in-stock counts.
+STOCK_WIDE = {"args": frozenset({"in_stock"}), "endpoints": frozenset({"products.product_facets"})}
 
 
 def catalog_read(view):
@@ -36,20 +44,21 @@ def catalog_read(view):
     """
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.catalog_version = _version()  # read views write nothing: one version labels all they cache
+        # Read views write nothing: one prefix labels all they cache. The rows they load are noted (_note_shown).
+        g.catalog_prefix, g.catalog_shown = _prefix(stock_wide=_stock_wide()), []
         try:
             return _answer(view, args, kwargs)
-        finally:
-            g.pop("catalog_version")  # an app context may outlive the request (tests, CLI): no stale version
+        finally:  # an app context may outlive the request (tests, CLI): no stale prefix
+            del g.catalog_prefix, g.catalog_shown
     return wrapper
 
 
 def _answer(view, args, kwargs):
-    """The stored answer of this URL at this version, else the view's (stored when it is public)."""
+    """The stored answer of this URL while the stock it shows is current, else the view's (stored when public)."""
     key = _key(request.full_path)
     stored = _get(key)
-    if stored is not None:
-        etag, body = stored
+    if stored is not None and stock_repository.shown_stock(stored[2]) == stored[2]:
+        etag, body, _ = stored
         response = current_app.response_class(body, mimetype="application/json")
     else:
         response = make_response(view(*args, **kwargs))
@@ -58,8 +67,30 @@ def _answer(view, args, kwargs):
         body = response.get_data()
         etag = generate_etag(body)
         if "Authorization" not in request.headers:
-            _set(key, (etag, body))
+            _set(key, (etag, body, _shown_stock(g.catalog_shown)))
     return _conditional(response, etag)
+
+
+def _shown_stock(rows):
+    """{(table, id): (stock_quantity, updated_at)} of the products and variants an answer was rendered from."""
+    return {(row.__tablename__, row.id): (row.stock_quantity, row.updated_at) for row in rows}
+
+
+@event.listens_for(Product, "load")
+@event.listens_for(ProductVariant, "load")
+def _note_shown(row, _context):
+    if has_app_context() and "catalog_shown" in g:
+        g.catalog_shown.append(row)
+
+
+@event.listens_for(Product, "refresh")
+@event.listens_for(ProductVariant, "refresh")
+def _note_refreshed(row, context, _attrs):
+    _note_shown(row, context)
+
+
+def _stock_wide():
+    return request.endpoint in STOCK_WIDE["endpoints"] or not STOCK_WIDE["args"].isdisjoint(request.args)
 
 
 def catalog_memo(function):
@@ -75,17 +106,21 @@ def catalog_memo(function):
     return wrapper
 
 
-def _version():
-    """The catalog version, read before the data it labels; None when caching is off or the row is missing."""
+def _prefix(stock_wide):
+    """The key prefix of the versions, read before the data they label; None when caching is off or a row is missing."""
     if not current_app.config["CATALOG_CACHE_ENABLED"]:
         return None
-    return data_version_repository.catalog_version()
+    versions = data_version_repository.catalog_and_stock_versions()
+    if versions is None:
+        return None
+    catalog, stock = versions
+    return f"catalog/{catalog}/{stock if stock_wide else '-'}/"
 
 
 def _key(name):
-    """The cache key of name at the catalog version of this request (read once per catalog read)."""
-    version = g.catalog_version if "catalog_version" in g else _version()
-    return None if version is None else f"catalog/{version}/{name}"
+    """The cache key of name in this catalog read (its prefix read once); outside one, keyed by stock as well."""
+    prefix = g.catalog_prefix if "catalog_prefix" in g else _prefix(stock_wide=True)
+    return None if prefix is None else prefix + name
 
 
 def _get(key):

@@ -15,7 +15,8 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import OutboxEvent
 from config import normalize_database_url
-from tests.factories import make_user
+from app.models.data_version import STOCK
+from tests.factories import make_user, restore_version, restore_versions
 
 
 def _database_url(tmp_path_factory):
@@ -116,6 +117,18 @@ def actors(admin, manager, cashier, customer):
     return {"anonymous": None, "customer": customer, "cashier": cashier, "manager": manager, "admin": admin}
 
 
+
+
+@pytest.fixture
+def catalog_version(app):
+    """The catalog and stock version rows, put back (catalog answers are cached); returns the catalog's reader."""
+    return restore_versions(app)
+
+
+@pytest.fixture
+def stock_version(app, catalog_version):
+    """A reader of the stock version (both rows put back)."""
+    return restore_version(app, STOCK)
 
 
 @pytest.fixture

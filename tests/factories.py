@@ -4,8 +4,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.extensions import db
-from app.models import (Address, Category, Customer, Discount, Employee, Order, OrderItem, Product, ShippingMethod,
-                        User)
+from app.models import (Address, Category, Customer, DataVersion, Discount, Employee, Order, OrderItem, Product,
+                        ShippingMethod, User)
+from app.models.data_version import CATALOG, STOCK, fresh_version
 from app.security import issue_access_token, issue_refresh_token
 from app.utils.passwords import hash_password
 
@@ -195,3 +196,27 @@ def make_shipping_method(app, **fields):
         method_id = method.id
         db.session.remove()
     return method_id
+
+
+def restore_version(app, scope):
+    """Put a data version row back (as the migration made it; the table cleaning deletes it); returns its reader."""
+    with app.app_context():
+        if db.session.get(DataVersion, scope) is None:
+            db.session.add(DataVersion(id=scope, version=fresh_version()))
+            db.session.commit()
+        db.session.remove()
+
+    def read():
+        with app.app_context():
+            try:
+                row = db.session.get(DataVersion, scope)
+                return row.version if row is not None else None
+            finally:
+                db.session.remove()
+    return read
+
+
+def restore_versions(app):
+    """Put the catalog and stock version rows back, as a migrated database has them; returns the catalog's reader."""
+    restore_version(app, STOCK)
+    return restore_version(app, CATALOG)

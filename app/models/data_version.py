@@ -1,9 +1,9 @@
-"""The catalog version: a number changed in the same transaction as every write to the catalog's tables.
+"""The catalog and stock versions: numbers changed in the same transaction as every write to the catalog's tables.
 
-Public catalog answers are cached under it (app/catalog_cache.py), so a write made through any worker or host
-invalidates every cached answer at its commit. Session events note ORM changes of the catalog's tables and
-UPDATE / DELETE / INSERT statements on them (the stock moves of checkout, cancel, refund and order deletion), so
-no service has to remember to.
+Public catalog answers are cached under them (app/catalog_cache.py), so a write made through any worker or host
+retires what it changes at its commit. Session events note ORM changes of the catalog's tables and UPDATE /
+DELETE / INSERT statements on them, so no service has to remember to. The stock moves (checkout, cancel, refund,
+adjustments: statements run with STOCK_MOVE) change the stock version only; everything else the catalog version.
 """
 import time
 
@@ -13,9 +13,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 
-CATALOG = 1
+CATALOG, STOCK = 1, 4  # 2 and 3 were the orders and accounts versions of earlier migrations
 CATALOG_TABLES = frozenset({"products", "categories", "product_variants"})
-_CHANGED = "catalog_changed"
+# The execution option of a statement that changes stock (and updated_at) and nothing else a catalog answer shows.
+STOCK_MOVE = {"stock_move": True}
+_CHANGED = "catalog_changed"  # the versions the session's transaction changes
 
 
 class DataVersion(db.Model):
@@ -30,9 +32,9 @@ def fresh_version():
     return time.time_ns() // 1000
 
 
-def _note(session, table_name):
+def _note(session, table_name, version=CATALOG):
     if table_name in CATALOG_TABLES:
-        session.info[_CHANGED] = True
+        session.info.setdefault(_CHANGED, set()).add(version)
 
 
 @event.listens_for(Session, "before_flush")
@@ -47,28 +49,32 @@ def _note_orm_changes(session, _context, _instances):
 @event.listens_for(Session, "do_orm_execute")
 def _note_statements(state):
     if state.is_update or state.is_delete or state.is_insert:
-        _note(state.session, getattr(getattr(state.statement, "table", None), "name", None))
+        _note(state.session, getattr(getattr(state.statement, "table", None), "name", None),
+              STOCK if state.execution_options.get("stock_move") else CATALOG)
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_version(session):
     session.flush()  # pending changes decide whether the catalog changed
-    if session.info.pop(_CHANGED, False):
-        bumped = session.execute(update(DataVersion).where(DataVersion.id == CATALOG)
-                                 .values(version=DataVersion.version + 1)
-                                 .execution_options(synchronize_session=False))
-        if bumped.rowcount == 0:
-            _recreate(session)
+    changed = session.info.pop(_CHANGED, set())
+    # A new catalog version retires every stored answer, those keyed by the stock version too.
+    for version in [CATALOG] if CATALOG in changed else changed:
+        if _bump(session, version).rowcount == 0:
+            _recreate(session, version)
 
 
-def _recreate(session):
+def _bump(session, version):
+    return session.execute(update(DataVersion).where(DataVersion.id == version)
+                           .values(version=DataVersion.version + 1).execution_options(synchronize_session=False))
+
+
+def _recreate(session, version):
     """The row was deleted (a data reset): put it back; if a concurrent writer just did, bump theirs."""
     try:
         with session.begin_nested():
-            session.execute(insert(DataVersion).values(id=CATALOG, version=fresh_version()))
+            session.execute(insert(DataVersion).values(id=version, version=fresh_version()))
     except IntegrityError:
-        session.execute(update(DataVersion).where(DataVersion.id == CATALOG)
-                        .values(version=DataVersion.version + 1).execution_options(synchronize_session=False))
+        _bump(session, version)
 
 
 @event.listens_for(Session, "after_rollback")

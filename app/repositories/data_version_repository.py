@@ -1,14 +1,15 @@
-"""The catalog version (app/models/data_version.py), read to label cached catalog answers."""
+"""The catalog and stock versions (app/models/data_version.py), read to label cached catalog answers."""
 from app.extensions import db
-from app.models.data_version import CATALOG
+from app.models.data_version import CATALOG, STOCK
 
 # Plain SQL on the session's connection: the read every cached answer pays, without the ORM's statement handling.
-_CATALOG_VERSION = f"SELECT version FROM data_versions WHERE id = {CATALOG:d}"
+_VERSIONS = f"SELECT id, version FROM data_versions WHERE id IN ({CATALOG:d}, {STOCK:d})"
 
 
-def catalog_version():
-    """The catalog's version as the session sees it, or None when the row is missing (nothing is cached then).
+def catalog_and_stock_versions():
+    """(catalog version, stock version) as the session sees them, or None when a row is missing (nothing is cached).
 
-    Read before the data it labels, in the same session: a cached answer is never older than its version.
+    Read before the data they label, in the same session: a cached answer is never older than its versions.
     """
-    return db.session.connection().exec_driver_sql(_CATALOG_VERSION).scalar()
+    versions = dict(db.session.connection().exec_driver_sql(_VERSIONS).all())
+    return (versions[CATALOG], versions[STOCK]) if len(versions) == 2 else None

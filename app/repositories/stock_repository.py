@@ -1,9 +1,10 @@
 """Product reads and the atomic stock moves of checkout, cancel, refund, edits and adjustments (of products and
 variants): few statements."""
-from sqlalchemy import case, select, update
+from sqlalchemy import case, literal, select, union_all, update
 
 from app.extensions import db
 from app.models import Product, ProductVariant
+from app.models.data_version import STOCK_MOVE
 from app.models.base import MAX_ID, utcnow
 from app.models.product_variant import VARIANT_MAX_STOCK
 
@@ -12,6 +13,20 @@ def get_product(product_id):
     if not 0 < product_id <= MAX_ID:
         return None
     return db.session.get(Product, product_id)
+
+
+def shown_stock(rows):
+    """{(table, id): (stock_quantity, updated_at)} of ("products" | "product_variants", id) pairs: one statement."""
+    selects = []
+    for model in (Product, ProductVariant):
+        ids = [row_id for table, row_id in rows if table == model.__tablename__]
+        if ids:
+            selects.append(select(literal(model.__tablename__), model.id, model.stock_quantity, model.updated_at)
+                           .where(model.id.in_(ids)))
+    if not selects:
+        return {}
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
+    return {(table, row_id): (stock, updated_at) for table, row_id, stock, updated_at in db.session.execute(statement)}
 
 
 def lock(product_ids):
@@ -26,7 +41,7 @@ def hold(product_id):
     """Touch the product as the transaction's first write: its stock edit runs alone (row lock; SQLite write lock)."""
     if 0 < product_id <= MAX_ID:
         db.session.execute(update(Product).where(Product.id == product_id).values(updated_at=utcnow())
-                           .execution_options(synchronize_session=False))
+                           .execution_options(**STOCK_MOVE, synchronize_session=False))
 
 
 def take(quantities):
@@ -39,7 +54,7 @@ def take(quantities):
         update(Product)
         .where(Product.id.in_(quantities), Product.is_active.is_(True), Product.stock_quantity >= by_id)
         .values(stock_quantity=Product.stock_quantity - by_id)
-        .execution_options(synchronize_session=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False)
     )
     return result.rowcount == len(quantities)
 
@@ -56,7 +71,7 @@ def give_back(quantities, lock_also=()):
         db.session.execute(
             update(Product).where(Product.id.in_(quantities))
             .values(stock_quantity=Product.stock_quantity + case(quantities, value=Product.id))
-            .execution_options(synchronize_session=False, autoflush=False)
+            .execution_options(**STOCK_MOVE, synchronize_session=False, autoflush=False)
         )
     return after
 
@@ -75,7 +90,7 @@ def adjust(product_id, delta):
                               Product.stock_quantity <= MAX_ID - delta)
         .values(stock_quantity=Product.stock_quantity + delta)
         .returning(Product.id, Product.sku, Product.name, Product.stock_quantity, Product.options)
-        .execution_options(synchronize_session=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False)
     ).first()
 
 
@@ -90,5 +105,5 @@ def adjust_variant(variant_id, delta):
                                      ProductVariant.stock_quantity <= VARIANT_MAX_STOCK - delta)
         .values(stock_quantity=ProductVariant.stock_quantity + delta)
         .returning(ProductVariant.stock_quantity)
-        .execution_options(synchronize_session=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False)
     ).scalar()

@@ -6,6 +6,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Product, ProductVariant
+from app.models.data_version import STOCK_MOVE
 from app.models.base import MAX_ID
 from app.repositories.uniqueness import taken
 
@@ -51,7 +52,7 @@ def take(quantities):
         .where(ProductVariant.id.in_(quantities), ProductVariant.is_active.is_(True),
                ProductVariant.stock_quantity >= by_id)
         .values(stock_quantity=ProductVariant.stock_quantity - by_id)
-        .execution_options(synchronize_session=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False)
     )
     return result.rowcount == len(quantities)
 
@@ -64,7 +65,7 @@ def give_back(quantities):
     db.session.execute(
         update(ProductVariant).where(ProductVariant.id.in_(quantities))
         .values(stock_quantity=ProductVariant.stock_quantity + case(quantities, value=ProductVariant.id))
-        .execution_options(synchronize_session=False, autoflush=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False, autoflush=False)
     )
     return after
 
@@ -73,6 +74,7 @@ def roll_up(product_ids):
     """Set each product's stock to the sum of its active variants' and its price to their lowest (one UPDATE).
 
     A product without an active variant keeps its price and has no stock. Returns {product_id: stock after}.
+    A stock move to the catalog cache: the lowest price only changes with a variant write, which is a catalog change.
     """
     if not product_ids:
         return {}
@@ -83,7 +85,7 @@ def roll_up(product_ids):
         update(Product).where(Product.id.in_(product_ids))
         .values(stock_quantity=stock.scalar_subquery(), price=func.coalesce(lowest.scalar_subquery(), Product.price))
         .returning(Product.id, Product.stock_quantity)
-        .execution_options(synchronize_session=False, autoflush=False)
+        .execution_options(**STOCK_MOVE, synchronize_session=False, autoflush=False)
     )
     return dict(rows.all())
 

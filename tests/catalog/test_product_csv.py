@@ -7,12 +7,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxEvent, Product, StockMovement
-from app.models.data_version import CATALOG
 from app.services import product_export_service
 from tests.audit.conftest import entries
 from tests.catalog.conftest import assert_error
-from tests.factories import make_category, make_product
-from tests.perf.conftest import restore_version
+from tests.factories import make_category, make_product, restore_versions
 
 EXPORT, IMPORT = "/api/products/export.csv", "/api/products/import"
 HEADER = ("name,sku,barcode,price,compare_price,stock_quantity,category_slug,description,weight,dimensions,"
@@ -120,7 +118,7 @@ def test_legacy_no_image_values_export_as_empty(client, app, manager, category):
 # Round trip
 
 def test_export_then_import_changes_nothing(client, app, manager, catalog):
-    version = restore_version(app, CATALOG)
+    version = restore_versions(app)
     before, version_before = counts(app), version()
     content = export(client, manager).get_data()
     response = upload(client, manager, content)
@@ -163,7 +161,7 @@ def test_reimporting_a_file_is_unchanged_the_second_time(client, app, admin, cat
 # Created, updated, unchanged, error
 
 def test_created_updated_and_unchanged_rows(client, app, manager, catalog):
-    version = restore_version(app, CATALOG)
+    version = restore_versions(app)
     version_before = version()
     content = (HEADER + LAPTOP.replace("999.99", "949.00").replace(",5,", ",8,")
                + CAFE
@@ -287,7 +285,7 @@ BAD_REPORT = [
 
 
 def test_any_row_error_rejects_the_whole_import(client, app, manager, catalog):
-    version = restore_version(app, CATALOG)
+    version = restore_versions(app)
     before, version_before = counts(app), version()
     response = upload(client, manager, BAD_ROWS)
     assert response.status_code == 422

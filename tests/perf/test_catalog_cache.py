@@ -41,13 +41,18 @@ def warm(client):
     return read
 
 
-def test_a_repeated_read_is_served_from_the_cache(client, shop, count_queries):
-    for path in (LIST, f"/api/products/{shop['product']}", "/api/categories", f"/api/categories/{shop['category']}"):
-        first = client.get(path)
-        with count_queries() as statements:
-            again = client.get(path)
-        assert again.get_data() == first.get_data()
-        assert len(statements) == 1, path  # only the catalog version
+@pytest.mark.parametrize("path, reads", [
+    (LIST, 2), ("/api/products/{product}", 2),  # the versions, and the stock of the products shown
+    ("/api/categories", 1), ("/api/categories/{category}", 1),  # the versions only: categories show no stock
+])
+def test_a_repeated_read_is_served_from_the_cache(client, shop, count_queries, path, reads):
+    path = path.format(**shop)
+    first = client.get(path)
+    with count_queries() as statements:
+        again = client.get(path)
+    assert again.get_data() == first.get_data()
+    assert len(statements) == reads
+    assert "data_versions" in statements[0]
 
 
 def test_cache_off_reads_the_database_every_time(app, client, shop, count_queries):
@@ -135,10 +140,18 @@ def test_staff_cancel_refund_and_order_delete_change_the_stock_shown(client, sho
     assert stock_in_list(client, product) == 10 and stock_in_get(client, product) == 10
 
 
-def test_every_catalog_write_changes_the_version(client, shop, customer, catalog_version, buy):
-    before = catalog_version()
+def test_a_sale_changes_the_stock_version_not_the_catalog_version(client, shop, customer, catalog_version,
+                                                                  stock_version, buy):
+    catalog_before, stock_before = catalog_version(), stock_version()
     buy(customer, shop["product"])
-    assert catalog_version() != before
+    assert catalog_version() == catalog_before and stock_version() == stock_before + 1
+
+
+def test_a_product_edit_changes_the_catalog_version_only(client, shop, manager, catalog_version, stock_version):
+    catalog_before, stock_before = catalog_version(), stock_version()
+    assert client.put(f"/api/products/{shop['product']}", headers=manager.headers,
+                      json={"stock_quantity": 4}).status_code == 200
+    assert catalog_version() == catalog_before + 1 and stock_version() == stock_before
 
 
 def test_reads_and_other_writes_leave_the_version(client, shop, customer, catalog_version):
@@ -283,7 +296,7 @@ def test_answers_rendered_for_a_token_are_served_from_the_cache_but_never_stored
     assert public.get_data() == as_manager.get_data()
     with count_queries() as statements:
         again = client.get(path, headers=manager.headers)
-    assert again.get_data() == as_manager.get_data() and len(statements) == 1  # the version only
+    assert again.get_data() == as_manager.get_data() and len(statements) == 2  # the versions and the stock shown
 
 
 @pytest.fixture
@@ -305,7 +318,7 @@ def test_workers_sharing_redis_share_answers_and_a_write_retires_them(app, shop,
         assert one.test_client().get(LIST).status_code == 200
         with count_queries() as statements:
             assert two.test_client().get(LIST).status_code == 200
-        assert len(statements) == 1  # stored by the other worker: only the version is read
+        assert len(statements) == 2  # stored by the other worker: only the versions and the stock shown are read
         assert one.test_client().put(f"/api/products/{shop['product']}", headers=manager.headers,
                                      json={"stock_quantity": 4}).status_code == 200
         assert stock_in_list(two.test_client(), shop["product"]) == 4

@@ -9,7 +9,8 @@ from tests.factories import ADDRESS, make_category, make_product
 
 
 @pytest.fixture
-def products(app):
+def products(app, catalog_version):
+    """Six products, in a database with its version rows (as migrated)."""
     category = make_category(app)
     return [make_product(app, category, stock=100) for _ in range(6)]
 
@@ -53,7 +54,7 @@ def test_cart_writes(client, customer, products, statements):
 def test_checkout(app, client, customer, products, statements, lines):
     fill(client, customer, products[:lines])
     # token check, lock the cart, the cart (one statement), lock the products, take the stock (one UPDATE), the
-    # order, its event, its lines, empty the cart, the catalog version, the outbox event (order.created); then one
+    # order, its event, its lines, empty the cart, the stock version, the outbox event (order.created); then one
     # stock ledger row (sale) per line
     assert statements("post", "/api/orders", customer, {"shipping_address": ADDRESS}) \
         == 10 + line_inserts(app, lines) + line_inserts(app, lines)
@@ -74,7 +75,7 @@ def test_order_changes(app, client, customer, manager, admin, products, statemen
     # token check, lock the order, the order with its buyer (joined), its lines, its history; then the writes
     assert statements("put", f"/api/orders/{order_of(products[:lines])}/status", manager, {"status": "confirmed"}) \
         == 5 + 3 + 1  # the order, its event, its outbox event (order.status_changed); + 1: the audit entry
-    # a cancel gives the stock back: lock the products, one UPDATE, and the catalog version; its two outbox events
+    # a cancel gives the stock back: lock the products, one UPDATE, and the stock version; its two outbox events
     # (order.status_changed, order.cancelled or order.refunded) are one INSERT; then one ledger row (return) per
     # product. The customer's own cancel is not a staff action: no audit entry. A refund has one (+ 1).
     assert statements("post", f"/api/orders/{order_of(products[:lines])}/cancel", customer) \

@@ -156,8 +156,8 @@ def line_inserts(app, lines):
 
 
 @pytest.mark.parametrize("variant_lines, plain_lines", [(1, 0), (3, 0), (2, 2)])
-def test_a_variant_checkout_costs_two_statements_more(app, client, customer, count_queries, variant_lines,
-                                                      plain_lines):
+def test_a_variant_checkout_costs_two_statements_more(app, client, customer, count_queries, catalog_version,
+                                                      variant_lines, plain_lines):
     product_id, variant_ids = make_variant_product(app, stock=20)
     plain = [make_product(app, stock=20) for _ in range(plain_lines)]
     fill(client, customer, *[(product_id, variant_id, 1) for variant_id in variant_ids[:variant_lines]],

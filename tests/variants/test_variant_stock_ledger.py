@@ -170,10 +170,10 @@ def test_a_bad_variant_filter_is_4xx(app, client, manager, shirt, query, status,
     assert response.status_code == status and response.get_json()["code"] == code
 
 
-def test_statement_count_of_a_variant_adjustment(app, client, manager, shirt, count_queries):
+def test_statement_count_of_a_variant_adjustment(app, client, manager, shirt, count_queries, catalog_version):
     product_id, (small, _, _) = shirt
     with count_queries() as executed:
         assert adjust(client, manager, product_id, 2, small).status_code == 201
     # token check, hold the product, the product, the variant, the variant's UPDATE, the rollup, the ledger row,
-    # the audit entry, the catalog version
+    # the audit entry, the stock version
     assert len(executed) == 9

@@ -1,0 +1,32 @@
+"""the stock version: stock moves retire only the cached answers that show or count stock
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-02 00:30:00
+
+Every checkout changed the catalog version and so retired every cached catalog answer, categories included: on shop
+traffic most catalog reads missed. Stock moves now change a data_versions row of their own (app/models/data_version.py).
+"""
+import time
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+STOCK = 4
+
+
+def upgrade():
+    data_versions = sa.table('data_versions', sa.column('id', sa.Integer()), sa.column('version', sa.BigInteger()))
+    # Time-based start, as every version row: a database rebuilt under running servers never repeats a version.
+    op.bulk_insert(data_versions, [{'id': STOCK, 'version': time.time_ns() // 1000}])
+
+
+def downgrade():
+    op.execute(f'DELETE FROM data_versions WHERE id = {STOCK}')
