@@ -23,9 +23,12 @@ STOCK = 4
 
 
 def upgrade():
-    data_versions = sa.table('data_versions', sa.column('id', sa.Integer()), sa.column('version', sa.BigInteger()))
     # Time-based start, as every version row: a database rebuilt under running servers never repeats a version.
-    op.bulk_insert(data_versions, [{'id': STOCK, 'version': time.time_ns() // 1000}])
+    # Unless there already is one: the app recreates a missing row at its first stock move (new code served before
+    # this migration ran).
+    op.get_bind().execute(sa.text(
+        'INSERT INTO data_versions (id, version) SELECT :id, :version '
+        'WHERE NOT EXISTS (SELECT 1 FROM data_versions WHERE id = :id)'), {'id': STOCK, 'version': time.time_ns() // 1000})
 
 
 def downgrade():

@@ -1,9 +1,15 @@
 """The catalog cache and stock: a sale retires only the stored answers that show or count what was sold."""
+import os
+
 import pytest
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from app.extensions import db
+from app.models.data_version import STOCK
 from tests.factories import ADDRESS, make_category, make_product, make_variant_product
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 
 LIST = "/api/products?per_page=100"
 
@@ -101,3 +107,25 @@ def test_answers_filtered_or_counted_by_stock_follow_products_they_do_not_show(c
     assert client.post(f"/api/orders/{order}/cancel", headers=customer.headers).status_code == 200
     assert listed(client, sold_out) == {}
     assert client.get("/api/products/facets").get_json()["in_stock"] == 2
+
+
+def _stock_row():
+    return db.session.execute(text("SELECT version FROM data_versions WHERE id = :id"), {"id": STOCK}).scalar()
+
+
+def test_the_migration_adds_the_stock_row_and_keeps_one_the_app_made(app, stock_version):
+    with app.app_context():
+        downgrade(directory=MIGRATIONS, revision="0014")
+        try:
+            db.session.commit()
+            assert _stock_row() is None
+            # New code served before the migration: its first stock move recreates the row, which the upgrade keeps.
+            db.session.execute(text("INSERT INTO data_versions (id, version) VALUES (:id, 7)"), {"id": STOCK})
+            db.session.commit()
+        finally:
+            upgrade(directory=MIGRATIONS)
+        assert _stock_row() == 7
+        downgrade(directory=MIGRATIONS, revision="0014")
+        upgrade(directory=MIGRATIONS)
+        assert _stock_row() > 7  # a time-based start, as every version row
+        db.session.remove()
