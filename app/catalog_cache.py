@@ -17,9 +17,11 @@ from sqlalchemy import event
 from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import generate_etag
 
+from app.enums import MANAGEMENT_ROLES
 from app.extensions import cache
 from app.models import Product, ProductVariant
 from app.repositories import data_version_repository, stock_repository
+from app.security import optional_caller
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,9 @@ STOCK_WIDE = {"args": frozenset({"in_stock"}), "endpoints": frozenset({"products
 def catalog_read(view):
     """Decorate a public catalog GET view: 200 answers cached per catalog version and URL, ETag, 304.
 
-    Only answers rendered for an anonymous caller are stored: a staff member may see more (inactive products)
-    under the same URL, while what the public sees is what everyone sees.
+    Only answers rendered for an anonymous caller are stored, and managers and admins are never served them: they
+    may see more (inactive products and variants) under the same URL, while what the public sees is what every
+    other caller sees.
     """
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -56,7 +59,7 @@ def catalog_read(view):
 def _answer(view, args, kwargs):
     """The stored answer of this URL while the stock it shows is current, else the view's (stored when public)."""
     key = _key(request.full_path)
-    stored = _get(key)
+    stored = _get(key) if _sees_the_public_catalog() else None
     if stored is not None and stock_repository.shown_stock(stored[2]) == stored[2]:
         etag, body, _ = stored
         response = current_app.response_class(body, mimetype="application/json")
@@ -69,6 +72,14 @@ def _answer(view, args, kwargs):
         if "Authorization" not in request.headers:
             _set(key, (etag, body, _shown_stock(g.catalog_shown)))
     return _conditional(response, etag)
+
+
+def _sees_the_public_catalog():
+    """Anonymous, or a verified caller who is no manager or admin (they also see inactive variants and products)."""
+    if "Authorization" not in request.headers:
+        return True
+    caller = optional_caller()
+    return caller is None or caller.role not in MANAGEMENT_ROLES
 
 
 def _shown_stock(rows):

@@ -6,6 +6,9 @@ Create Date: 2026-12-02 00:30:00
 
 Every checkout changed the catalog version and so retired every cached catalog answer, categories included: on shop
 traffic most catalog reads missed. Stock moves now change a data_versions row of their own (app/models/data_version.py).
+Deploying it: workers of the earlier code key answers by the catalog version alone and do not check the stock they
+show, so while they still run beside the new code (a rolling deploy) their answers can show stock up to
+CACHE_DEFAULT_TIMEOUT seconds old. Stop the old workers before the new ones take traffic, or accept that window.
 """
 import time
 

@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app
 from app.extensions import cache, db
-from tests.factories import make_category, make_product
+from tests.factories import make_category, make_product, make_variant_product
 
 LIST = "/api/products?per_page=100"
 
@@ -29,6 +29,17 @@ def category_names(client):
 def shop(app, catalog_version):
     category = make_category(app, name="Tools")
     return {"category": category, "product": make_product(app, category, name="Hammer", stock=10)}
+
+
+def rendered(statements):
+    """Whether the statements read whole product rows (a render, not a cache hit's stock check)."""
+    return any("products.name" in statement for statement in statements)
+
+
+def read_twice(client, path):
+    first = client.get(path)
+    assert first.status_code == 200 and client.get(path).get_data() == first.get_data()
+    return first
 
 
 @pytest.fixture
@@ -285,18 +296,34 @@ def test_cache_off_counts_every_time(app, client, shop, count_queries):
         app.config["CATALOG_CACHE_ENABLED"] = True
 
 
-def test_answers_rendered_for_a_token_are_served_from_the_cache_but_never_stored(client, shop, manager,
-                                                                               count_queries):
+def test_a_customer_with_a_token_is_served_the_public_answer_which_is_never_stored_for_them(client, shop, customer,
+                                                                                      count_queries):
     path = f"/api/products/{shop['product']}"
-    as_manager = client.get(path, headers=manager.headers)
-    assert as_manager.status_code == 200 and as_manager.headers["Cache-Control"] == "private, no-cache"
+    as_customer = client.get(path, headers=customer.headers)
+    assert as_customer.status_code == 200 and as_customer.headers["Cache-Control"] == "private, no-cache"
     with count_queries() as statements:
         public = client.get(path)
-    assert len(statements) > 1  # the manager's answer was not stored: the public one is read and stored now
-    assert public.get_data() == as_manager.get_data()
+    assert rendered(statements)  # the customer's answer was not stored: the public one is read and stored now
+    assert public.get_data() == as_customer.get_data()
     with count_queries() as statements:
-        again = client.get(path, headers=manager.headers)
-    assert again.get_data() == as_manager.get_data() and len(statements) == 2  # the versions and the stock shown
+        again = client.get(path, headers=customer.headers)
+    assert again.get_data() == as_customer.get_data()
+    assert len(statements) == 3 and not rendered(statements)  # the token check, the versions, the stock shown
+
+
+@pytest.mark.parametrize("role", ["manager", "admin"])
+def test_managers_and_admins_are_never_served_the_public_answer(app, client, shop, actors, count_queries, role):
+    shirt, (small, medium) = make_variant_product(app, shop["category"], name="Shirt", variants=[
+        {"size": "S"}, {"size": "M", "is_active": False}])
+    path = f"/api/products/{shirt}"
+    public = read_twice(client, path)
+    assert [v["id"] for v in public.get_json()["variants"]] == [small]
+    with count_queries() as statements:
+        staff = client.get(path, headers=actors[role].headers)
+    assert [v["id"] for v in staff.get_json()["variants"]] == [small, medium] and rendered(statements)
+    assert [v["id"] for v in client.get(f"{path}/variants", headers=actors[role].headers).get_json()["variants"]] \
+        == [small, medium]
+    assert client.get(path).get_data() == public.get_data()  # and the staff answer was not stored
 
 
 @pytest.fixture
