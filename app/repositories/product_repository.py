@@ -2,11 +2,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from app.extensions import db
 from app.models import Product
 from app.repositories import category_repository, search_repository
+from app.repositories.paging import Page
 from app.repositories.slugs import free_slug
 from app.repositories.uniqueness import taken
 from app.utils.cursor import KeysetPage, after_condition, decode_cursor, encode_cursor
@@ -51,6 +52,26 @@ def list_page(filters, page, per_page, total):
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
     pagination.total = total
     return pagination
+
+
+def search_page(filters, page, per_page):
+    """A page of a q search (filters with "search") in relevance order, with its total: the matches found once.
+
+    One statement ranks the matches (their id and tier only), counts them and numbers the page; a second reads the
+    page's rows. A count and a page that each found the matches cost twice that: PostgreSQL reads each match's row
+    for its tier.
+    """
+    tier = search_repository.relevance_tier(filters["search"])
+    matches = select(Product.id, tier.label("tier")).where(*_conditions(filters)).cte("matches")
+    counted = select(func.count().label("total")).select_from(matches).subquery()
+    numbered = (select(matches.c.id, matches.c.tier).order_by(matches.c.tier, matches.c.id.desc())
+                .limit(per_page).offset((page - 1) * per_page).subquery())
+    rows = db.session.execute(select(counted.c.total, numbered.c.id).select_from(counted)
+                              .outerjoin(numbered, true()).order_by(numbered.c.tier, numbered.c.id.desc())).all()
+    ids = [row.id for row in rows if row.id is not None]
+    by_id = {product.id: product for product in db.session.scalars(select(Product).where(Product.id.in_(ids)))} \
+        if ids else {}
+    return Page([by_id[product_id] for product_id in ids], rows[0].total, page, per_page)
 
 
 def list_after(filters, after, per_page, total):

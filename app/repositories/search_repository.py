@@ -50,7 +50,12 @@ def matches(plan):
 
 
 def relevance(plan):
-    """ORDER BY terms of the plan's relevance: the tier, then the newest first.
+    """ORDER BY terms of the plan's relevance: the tier, then the newest first."""
+    return [relevance_tier(plan), Product.id.desc()]
+
+
+def relevance_tier(plan):
+    """The relevance tier of a product the plan finds (EXACT, NAME, FIELDS or ANYWHERE; lower ranks first).
 
     On SQLite every term comes from id lists and indexes, not from the hits' rows: ordering thousands of hits then
     reads no row but the page's (reading each hit's row cost more than the rest of the search).
@@ -63,7 +68,7 @@ def relevance(plan):
                  (Product.id.in_(_fts_ids(plan, NAME)), NAME), (Product.id.in_(_fts_ids(plan, FIELDS)), FIELDS)]
     else:
         tiers = [(_exact_tier(plan), EXACT), (_tsquery_match(plan, NAME), NAME), (_tsquery_match(plan, FIELDS), FIELDS)]
-    return [case(*tiers, else_=ANYWHERE), Product.id.desc()]
+    return case(*tiers, else_=ANYWHERE)
 
 
 def name_contains(value):

@@ -19,11 +19,17 @@ VARIANT_MANAGED = ("Price and stock of a product with options are its variants':
 def list_products(args):
     """A page of active products for the query arguments of ProductQueryArgs (by page number or after a cursor)."""
     args = search_service.with_search(args)
+    if args["sort"] == "relevance":  # a q search by page number (ProductQueryArgs refuses `after` with relevance)
+        return _with_variants(product_repository.search_page(args, page=args["page"], per_page=args["per_page"]))
     total = _total(args)
     if args.get("after") is not None:
         page = product_repository.list_after(args, args["after"], per_page=args["per_page"], total=total)
     else:
         page = product_repository.list_page(args, page=args["page"], per_page=args["per_page"], total=total)
+    return _with_variants(page)
+
+
+def _with_variants(page):
     variant_repository.attach(page.items, active_only=True)
     return page
 

@@ -54,6 +54,20 @@ def test_the_answer_keeps_the_list_shape_and_counts_the_matches(client, shop):
     assert (body["total"], body["pages"], body["current_page"], body["has_next"]) == (4, 2, 1, True)
     page_two = client.get(f"{LIST}?q=laptop&per_page=2&page=2").get_json()
     assert [product["name"] for product in page_two["products"]] == ["Laptop Pro 15", "Carry Bag"]
+    past_the_end = client.get(f"{LIST}?q=laptop&per_page=2&page=3").get_json()
+    assert (past_the_end["products"], past_the_end["total"], past_the_end["pages"], past_the_end["has_next"]) \
+        == ([], 4, 2, False)
+    nothing = client.get(f"{LIST}?q=zzzzqqq").get_json()
+    assert (nothing["products"], nothing["total"], nothing["pages"]) == ([], 0, 0)
+
+
+def test_a_q_page_finds_its_matches_once(app, client, shop, count_queries):
+    client.get(f"{LIST}?q=laptop")  # warms the app's version reads
+    with count_queries() as statements:
+        assert len(search(client, "q=laptop&per_page=3")) == 3
+    finding = [statement for statement in statements if "matches" in statement]
+    # One statement ranks, counts and numbers the matches; the page's rows are read by id (no count of their own).
+    assert len(finding) == 1 and not any(statement.startswith("SELECT count(*)") for statement in statements)
 
 
 @pytest.mark.parametrize("query, expected", [
