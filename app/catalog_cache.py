@@ -1,13 +1,13 @@
-"""The one caching design: public catalog reads stored under the catalog version, with ETag / 304.
+"""The one caching design: public catalog reads stored with the versions they were read at, with ETag / 304.
 
 Every write to products, variants or categories changes a version in its own transaction
 (app/models/data_version.py), so a write through any worker or host retires what it changed at its commit: a
 stock move (a sale, cancel, refund or adjustment) the stock version, every other write the catalog version.
-A stored answer is keyed by the catalog version and keeps the stock (and updated_at) of the products and variants
-it shows; a hit reads those again in one statement and is served only while they are unchanged, so a sale
-retires the answers that show what was sold and no other. Answers that filter or count by stock (STOCK_WIDE) are
-keyed by the stock version too. Values live in Flask-Caching (per process by default, Redis when
-CACHE_REDIS_URL is set); old versions are never read again and age out.
+A stored answer keeps the catalog version and the stock (and updated_at) of the products and variants it shows;
+one statement reads the versions and that stock again on each request, and the answer is served only while they
+are unchanged, so a sale retires the answers that show what was sold and no other. Answers that filter or count
+by stock (STOCK_WIDE) keep the stock version too. Values live in Flask-Caching (per process by default, Redis
+when CACHE_REDIS_URL is set), one per URL, replaced when rendered again; memos are keyed by the versions.
 """
 import logging
 from functools import wraps
@@ -20,7 +20,7 @@ from werkzeug.http import generate_etag
 from app.enums import MANAGEMENT_ROLES
 from app.extensions import cache
 from app.models import Product, ProductVariant
-from app.repositories import data_version_repository, stock_repository
+from app.repositories import data_version_repository
 from app.security import optional_caller
 
 log = logging.getLogger(__name__)
@@ -47,21 +47,29 @@ def catalog_read(view):
     """
     @wraps(view)
     def wrapper(*args, **kwargs):
-        # Read views write nothing: one prefix labels all they cache. The rows they load are noted (_note_shown).
-        g.catalog_prefix, g.catalog_shown = _prefix(stock_wide=_stock_wide()), []
+        g.catalog_shown = []  # the rows the view loads (_note_shown)
         try:
             return _answer(view, args, kwargs)
         finally:  # an app context may outlive the request (tests, CLI): no stale prefix
-            del g.catalog_prefix, g.catalog_shown
+            g.pop("catalog_prefix", None)
+            del g.catalog_shown
     return wrapper
 
 
 def _answer(view, args, kwargs):
-    """The stored answer of this URL while the stock it shows is current, else the view's (stored when public)."""
-    key = _key(request.full_path)
-    stored = _get(key) if _sees_the_public_catalog() else None
-    if stored is not None and stock_repository.shown_stock(stored[2]) == stored[2]:
-        etag, body, _ = stored
+    """The stored answer of this URL while its versions and the stock it shows are current, else the view's.
+
+    One statement reads the versions and the stored answer's stock, before anything they label is read.
+    """
+    stock_wide = _stock_wide()
+    key = f"catalog/{'stock' if stock_wide else 'rows'}{request.full_path}"
+    enabled = current_app.config["CATALOG_CACHE_ENABLED"]
+    stored = _get(key) if enabled and _sees_the_public_catalog() else None
+    state = data_version_repository.catalog_state(stored[3] if stored else {}) if enabled else None
+    versions = None if state is None else (state.catalog, state.stock if stock_wide else None)
+    g.catalog_prefix = None if versions is None else _prefix_of(*versions)  # one prefix labels all a read caches
+    if stored is not None and stored[0] == versions and state.shown == stored[3]:
+        _, etag, body, _ = stored
         response = current_app.response_class(body, mimetype="application/json")
     else:
         response = make_response(view(*args, **kwargs))
@@ -69,8 +77,8 @@ def _answer(view, args, kwargs):
             return response
         body = response.get_data()
         etag = generate_etag(body)
-        if "Authorization" not in request.headers:
-            _set(key, (etag, body, _shown_stock(g.catalog_shown)))
+        if versions is not None and "Authorization" not in request.headers:
+            _set(key, (versions, etag, body, _shown_stock(g.catalog_shown)))
     return _conditional(response, etag)
 
 
@@ -117,20 +125,17 @@ def catalog_memo(function):
     return wrapper
 
 
-def _prefix(stock_wide):
-    """The key prefix of the versions, read before the data they label; None when caching is off or a row is missing."""
-    if not current_app.config["CATALOG_CACHE_ENABLED"]:
-        return None
-    versions = data_version_repository.catalog_and_stock_versions()
-    if versions is None:
-        return None
-    catalog, stock = versions
-    return f"catalog/{catalog}/{stock if stock_wide else '-'}/"
+def _prefix_of(catalog, stock=None):
+    return f"catalog/{catalog}/{'-' if stock is None else stock}/"
 
 
 def _key(name):
-    """The cache key of name in this catalog read (its prefix read once); outside one, keyed by stock as well."""
-    prefix = g.catalog_prefix if "catalog_prefix" in g else _prefix(stock_wide=True)
+    """The cache key of name in this catalog read; outside one, at the versions read now (and keyed by stock)."""
+    if "catalog_prefix" in g:
+        prefix = g.catalog_prefix
+    else:
+        state = data_version_repository.catalog_state({}) if current_app.config["CATALOG_CACHE_ENABLED"] else None
+        prefix = None if state is None else _prefix_of(state.catalog, state.stock)
     return None if prefix is None else prefix + name
 
 

@@ -1,15 +1,48 @@
-"""The catalog and stock versions (app/models/data_version.py), read to label cached catalog answers."""
+"""The catalog and stock versions (app/models/data_version.py) and the stock of the rows a stored answer shows: what
+labels and validates cached catalog answers, read in one statement."""
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, literal_column, null, select, union_all
+
 from app.extensions import db
+from app.models import DataVersion, Product, ProductVariant
 from app.models.data_version import CATALOG, STOCK
 
-# Plain SQL on the session's connection: the read every cached answer pays, without the ORM's statement handling.
-_VERSIONS = f"SELECT id, version FROM data_versions WHERE id IN ({CATALOG:d}, {STOCK:d})"
+
+@dataclass(frozen=True, slots=True)
+class CatalogState:
+    catalog: int
+    stock: int
+    shown: dict  # {(table, id): (stock_quantity, updated_at)}
 
 
-def catalog_and_stock_versions():
-    """(catalog version, stock version) as the session sees them, or None when a row is missing (nothing is cached).
+def _shown(model, ids):
+    return (select(literal_column(f"'{model.__tablename__}'"), model.id, model.stock_quantity, model.updated_at)
+            .where(model.id.in_(bindparam(ids, expanding=True))))
+
+
+# Built once and run by every catalog read (its compiled form is reused; Core, no ORM statement handling). The
+# products come first: the union takes its column types (updated_at's) from them.
+_STATE = union_all(_shown(Product, "product_ids"), _shown(ProductVariant, "variant_ids"),
+                   select(literal_column(f"'{DataVersion.__tablename__}'"), DataVersion.id, DataVersion.version,
+                          null()).where(DataVersion.id.in_((CATALOG, STOCK))))
+
+
+def catalog_state(rows):
+    """The versions and {(table, id): (stock_quantity, updated_at)} of ("products" | "product_variants", id) rows, as
+    the session sees them; None when a version row is missing (nothing is cached then).
 
     Read before the data they label, in the same session: a cached answer is never older than its versions.
     """
-    versions = dict(db.session.connection().exec_driver_sql(_VERSIONS).all())
-    return (versions[CATALOG], versions[STOCK]) if len(versions) == 2 else None
+    ids = {"product_ids": [], "variant_ids": []}
+    for table, row_id in rows:
+        ids["product_ids" if table == Product.__tablename__ else "variant_ids"].append(row_id)
+    versions, shown = {}, {}
+    for table, row_id, value, updated_at in db.session.connection().execute(_STATE, ids):
+        if table == DataVersion.__tablename__:
+            versions[row_id] = value
+        else:
+            shown[(table, row_id)] = (value, updated_at)
+    if len(versions) != 2:
+        return None
+    return CatalogState(versions[CATALOG], versions[STOCK], shown)

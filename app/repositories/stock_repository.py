@@ -1,6 +1,6 @@
 """Product reads and the atomic stock moves of checkout, cancel, refund, edits and adjustments (of products and
 variants): few statements."""
-from sqlalchemy import bindparam, case, literal_column, select, union_all, update
+from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import Product, ProductVariant
@@ -13,26 +13,6 @@ def get_product(product_id):
     if not 0 < product_id <= MAX_ID:
         return None
     return db.session.get(Product, product_id)
-
-
-def _shown(model, ids):
-    return (select(literal_column(f"'{model.__tablename__}'"), model.id, model.stock_quantity, model.updated_at)
-            .where(model.id.in_(bindparam(ids, expanding=True))))
-
-
-# Built once: every catalog cache hit runs it, and its compiled form is reused (Core, no ORM statement handling).
-_SHOWN_STOCK = union_all(_shown(Product, "product_ids"), _shown(ProductVariant, "variant_ids"))
-
-
-def shown_stock(rows):
-    """{(table, id): (stock_quantity, updated_at)} of ("products" | "product_variants", id) pairs: one statement."""
-    if not rows:
-        return {}
-    ids = {"product_ids": [], "variant_ids": []}
-    for table, row_id in rows:
-        ids["product_ids" if table == Product.__tablename__ else "variant_ids"].append(row_id)
-    return {(table, row_id): (stock, updated_at)
-            for table, row_id, stock, updated_at in db.session.connection().execute(_SHOWN_STOCK, ids)}
 
 
 def lock(product_ids):
