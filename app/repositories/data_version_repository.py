@@ -21,11 +21,13 @@ def _shown(model, ids):
             .where(model.id.in_(bindparam(ids, expanding=True))))
 
 
-# Built once and run by every catalog read (its compiled form is reused; Core, no ORM statement handling). The
-# products come first: the union takes its column types (updated_at's) from them.
-_STATE = union_all(_shown(Product, "product_ids"), _shown(ProductVariant, "variant_ids"),
-                   select(literal_column(f"'{DataVersion.__tablename__}'"), DataVersion.id, DataVersion.version,
-                          null()).where(DataVersion.id.in_((CATALOG, STOCK))))
+_VERSIONS = select(literal_column(f"'{DataVersion.__tablename__}'"), DataVersion.id, DataVersion.version, null()) \
+    .where(DataVersion.id.in_((CATALOG, STOCK)))
+_PRODUCTS, _VARIANTS = _shown(Product, "product_ids"), _shown(ProductVariant, "variant_ids")
+# Built once, one per kind of rows a stored answer shows (PostgreSQL plans every statement it is sent: a read that
+# shows no variant does not plan their part). Rows first: the union takes its column types (updated_at's) from them.
+_STATES = {(False, False): _VERSIONS, (True, False): union_all(_PRODUCTS, _VERSIONS),
+           (False, True): union_all(_VARIANTS, _VERSIONS), (True, True): union_all(_PRODUCTS, _VARIANTS, _VERSIONS)}
 
 
 def catalog_state(rows):
@@ -37,8 +39,10 @@ def catalog_state(rows):
     ids = {"product_ids": [], "variant_ids": []}
     for table, row_id in rows:
         ids["product_ids" if table == Product.__tablename__ else "variant_ids"].append(row_id)
+    ids = {name: values for name, values in ids.items() if values}
+    statement = _STATES[("product_ids" in ids, "variant_ids" in ids)]
     versions, shown = {}, {}
-    for table, row_id, value, updated_at in db.session.connection().execute(_STATE, ids):
+    for table, row_id, value, updated_at in db.session.connection().execute(statement, ids):
         if table == DataVersion.__tablename__:
             versions[row_id] = value
         else:
