@@ -129,3 +129,18 @@ def test_the_migration_adds_the_stock_row_and_keeps_one_the_app_made(app, stock_
         upgrade(directory=MIGRATIONS)
         assert _stock_row() > 7  # a time-based start, as every version row
         db.session.remove()
+
+
+def test_a_variant_price_edit_changes_the_catalog_version_and_the_rolled_up_price(app, client, shop, manager,
+                                                                                catalog_version, stock_version):
+    """The rollup runs as a stock move; a price it changes comes with the variant's own write, a catalog change."""
+    shirt, (small, medium, large) = make_variant_product(app, shop["category"], name="Shirt", price="20.00")
+    path = f"/api/products/{shirt}"
+    read_twice(client, path)
+    catalog_before, stock_before = catalog_version(), stock_version()
+    assert client.put(f"{path}/variants/{small}", headers=manager.headers, json={"price": 12.5}).status_code == 200
+    assert catalog_version() == catalog_before + 1 and stock_version() == stock_before
+    answer = client.get(path).get_json()
+    assert answer["price"] == 12.5
+    assert {v["id"]: v["price"] for v in answer["variants"]} == {small: 12.5, medium: 20.0, large: 20.0}
+    assert listed(client, LIST)["Shirt"] == 15  # the rolled-up stock, unchanged
