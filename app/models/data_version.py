@@ -16,7 +16,8 @@ from app.extensions import db
 CATALOG, STOCK = 1, 4  # 2 and 3 were the orders and accounts versions of earlier migrations
 CATALOG_TABLES = frozenset({"products", "categories", "product_variants"})
 # The execution option of a statement that changes stock (and updated_at) and nothing else a catalog answer shows.
-STOCK_MOVE = {"stock_move": True}
+_STOCK_MOVE_OPTION = "stock_move"
+STOCK_MOVE = {_STOCK_MOVE_OPTION: True}
 _CHANGED = "catalog_changed"  # the versions the session's transaction changes
 
 
@@ -50,7 +51,7 @@ def _note_orm_changes(session, _context, _instances):
 def _note_statements(state):
     if state.is_update or state.is_delete or state.is_insert:
         _note(state.session, getattr(getattr(state.statement, "table", None), "name", None),
-              STOCK if state.execution_options.get("stock_move") else CATALOG)
+              STOCK if state.execution_options.get(_STOCK_MOVE_OPTION) else CATALOG)
 
 
 @event.listens_for(Session, "before_commit")
