@@ -35,7 +35,10 @@ def worker_pids(master_pid):
     """The gunicorn master's children (its workers), read from /proc."""
     pids = set()
     for children in Path(f"/proc/{master_pid}/task").glob("*/children"):
-        pids.update(int(pid) for pid in children.read_text().split())
+        try:
+            pids.update(int(pid) for pid in children.read_text().split())
+        except FileNotFoundError:  # a thread of the master ended between the listing and the read
+            continue
     return pids
 
 
